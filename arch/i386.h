@@ -1,0 +1,98 @@
+/* i386 Linux system calls.
+ *
+ *   instruction  int $0x80 (the vDSO's faster __kernel_vsyscall needs
+ *                AT_SYSINFO from the auxv or TLS; a raw trap needs neither)
+ *   number       eax
+ *   arguments    ebx ecx edx esi edi ebp
+ *   return       eax; -4095..-1 is -errno
+ *   clobbers     memory only
+ *   quirks       ebp is the frame pointer when frame pointers are on, so it
+ *                can never be an asm operand, and all seven registers are
+ *                taken by a 6-argument call: rtm_syscall6 puts the number,
+ *                a1 and a6 in a small block whose address rides in eax,
+ *                and saves ebx/ebp on the stack around the trap.
+ *                ebx, the PIC register of old gcc, is an ordinary operand
+ *                for gcc >= 5 and clang. There is no plain mmap: mmap2
+ *                (192) takes the offset in 4096-byte units.
+ */
+#ifndef RTM_ARCH_I386_H
+#define RTM_ARCH_I386_H
+
+#define RTM_ARCH_NAME "i386"
+#define RTM_MMAP2_SHIFT 12
+
+#define RTM_NR_write      4
+#define RTM_NR_getpid     20
+#define RTM_NR_kill       37
+#define RTM_NR_munmap     91
+#define RTM_NR_mprotect   125
+#define RTM_NR_prctl      172
+#define RTM_NR_mmap       192 /* mmap2 */
+#define RTM_NR_madvise    219
+#define RTM_NR_exit_group 252
+
+static inline long rtm_syscall0(long nr)
+{
+	long r;
+	__asm__ __volatile__("int $0x80" : "=a"(r) : "a"(nr) : "memory");
+	return r;
+}
+
+static inline long rtm_syscall1(long nr, long a1)
+{
+	long r;
+	__asm__ __volatile__("int $0x80" : "=a"(r) : "a"(nr), "b"(a1) : "memory");
+	return r;
+}
+
+static inline long rtm_syscall2(long nr, long a1, long a2)
+{
+	long r;
+	__asm__ __volatile__("int $0x80" : "=a"(r) : "a"(nr), "b"(a1), "c"(a2) : "memory");
+	return r;
+}
+
+static inline long rtm_syscall3(long nr, long a1, long a2, long a3)
+{
+	long r;
+	__asm__ __volatile__("int $0x80" : "=a"(r) : "a"(nr), "b"(a1), "c"(a2), "d"(a3)
+	                     : "memory");
+	return r;
+}
+
+static inline long rtm_syscall4(long nr, long a1, long a2, long a3, long a4)
+{
+	long r;
+	__asm__ __volatile__("int $0x80" : "=a"(r)
+	                     : "a"(nr), "b"(a1), "c"(a2), "d"(a3), "S"(a4) : "memory");
+	return r;
+}
+
+static inline long rtm_syscall5(long nr, long a1, long a2, long a3, long a4, long a5)
+{
+	long r;
+	__asm__ __volatile__("int $0x80" : "=a"(r)
+	                     : "a"(nr), "b"(a1), "c"(a2), "d"(a3), "S"(a4), "D"(a5)
+	                     : "memory");
+	return r;
+}
+
+static inline long rtm_syscall6(long nr, long a1, long a2, long a3, long a4, long a5, long a6)
+{
+	long blk[3] = { nr, a1, a6 };
+	long r = (long)blk;
+	__asm__ __volatile__("push %%ebp\n\t"
+	                     "push %%ebx\n\t"
+	                     "mov 4(%%eax), %%ebx\n\t"
+	                     "mov 8(%%eax), %%ebp\n\t"
+	                     "mov (%%eax), %%eax\n\t"
+	                     "int $0x80\n\t"
+	                     "pop %%ebx\n\t"
+	                     "pop %%ebp"
+	                     : "+a"(r)
+	                     : "c"(a2), "d"(a3), "S"(a4), "D"(a5), "m"(blk)
+	                     : "memory");
+	return r;
+}
+
+#endif

@@ -1,0 +1,71 @@
+/* mips64el Linux system calls, n64 ABI.
+ *
+ *   instruction  syscall
+ *   number       v0 ($2), n64 numbers start at 5000
+ *   arguments    a0-a5 ($4-$9)
+ *   return       v0; a3 ($7) is the error flag: when it is set, v0 holds a
+ *                POSITIVE errno, turned here into -errno
+ *   clobbers     $1 $3 $10-$15 $24 $25 hi lo, memory (and $7, the flag)
+ *   quirks       old kernels restart an interrupted syscall by re-running
+ *                the instruction before it, so that instruction loads v0.
+ *                MAP_ANONYMOUS is 0x800 and MAP_NORESERVE 0x400 here.
+ *                Kernels commonly run with 16 or 64 KiB pages.
+ */
+#ifndef RTM_ARCH_MIPS64EL_H
+#define RTM_ARCH_MIPS64EL_H
+
+#define RTM_ARCH_NAME "mips64el"
+
+#define RTM_NR_write      5001
+#define RTM_NR_mmap       5009
+#define RTM_NR_mprotect   5010
+#define RTM_NR_munmap     5011
+#define RTM_NR_madvise    5027
+#define RTM_NR_getpid     5038
+#define RTM_NR_kill       5060
+#define RTM_NR_prctl      5153
+#define RTM_NR_exit_group 5205
+
+#define RTM_MAP_NORESERVE 0x0400
+#define RTM_MAP_ANONYMOUS 0x0800
+#define RTM_MAP_POPULATE  0x10000
+
+static inline long rtm_syscall6(long nr, long a1, long a2, long a3, long a4, long a5, long a6)
+{
+	register long v0 __asm__("$2");
+	register long r4 __asm__("$4") = a1;
+	register long r5 __asm__("$5") = a2;
+	register long r6 __asm__("$6") = a3;
+	register long r7 __asm__("$7") = a4;
+	register long r8 __asm__("$8") = a5;
+	register long r9 __asm__("$9") = a6;
+	__asm__ __volatile__("daddu $2, $0, %2\n\tsyscall"
+	                     : "=&r"(v0), "+r"(r7)
+	                     : "r"(nr), "r"(r4), "r"(r5), "r"(r6), "r"(r8), "r"(r9)
+	                     : "$1", "$3", "$10", "$11", "$12", "$13", "$14", "$15",
+	                       "$24", "$25", "hi", "lo", "memory");
+	return r7 ? -v0 : v0;
+}
+
+/* The kernel treats unused argument registers as don't-care, and a3 is
+ * written on every call, so the shorter forms share the one audited stub. */
+static inline long rtm_syscall0(long nr) { return rtm_syscall6(nr, 0, 0, 0, 0, 0, 0); }
+static inline long rtm_syscall1(long nr, long a1) { return rtm_syscall6(nr, a1, 0, 0, 0, 0, 0); }
+static inline long rtm_syscall2(long nr, long a1, long a2)
+{
+	return rtm_syscall6(nr, a1, a2, 0, 0, 0, 0);
+}
+static inline long rtm_syscall3(long nr, long a1, long a2, long a3)
+{
+	return rtm_syscall6(nr, a1, a2, a3, 0, 0, 0);
+}
+static inline long rtm_syscall4(long nr, long a1, long a2, long a3, long a4)
+{
+	return rtm_syscall6(nr, a1, a2, a3, a4, 0, 0);
+}
+static inline long rtm_syscall5(long nr, long a1, long a2, long a3, long a4, long a5)
+{
+	return rtm_syscall6(nr, a1, a2, a3, a4, a5, 0);
+}
+
+#endif

@@ -1,0 +1,36 @@
+/* <rtmem/errno.h> — the error numbers rtmem returns, per architecture.
+ *
+ * rtmem never touches errno: failures come back as these positive values.
+ * They equal the system's E* constants (a test checks that against
+ * <errno.h> on every architecture), so they compare directly with EINVAL
+ * and friends in hosted code; they exist so freestanding code can name
+ * them without libc.
+ */
+#ifndef RTMEM_ERRNO_H
+#define RTMEM_ERRNO_H
+
+#define RTM_EPERM   1
+#define RTM_ENOENT  2
+#define RTM_EINTR   4
+#define RTM_EBADF   9
+#define RTM_EAGAIN  11
+#define RTM_ENOMEM  12
+#define RTM_EACCES  13
+#define RTM_EFAULT  14
+#define RTM_EEXIST  17
+#define RTM_ENODEV  19
+#define RTM_EINVAL  22
+#define RTM_ENFILE  23
+#define RTM_EMFILE  24
+#define RTM_ETXTBSY 26
+#define RTM_EFBIG   27
+
+#if defined(__mips__)
+#define RTM_ENOSYS    89
+#define RTM_EOVERFLOW 79
+#else
+#define RTM_ENOSYS    38
+#define RTM_EOVERFLOW 75
+#endif
+
+#endif

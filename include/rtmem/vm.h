@@ -1,0 +1,145 @@
+/* <rtmem/vm.h> — the region lifecycle (Go: runtime/mem.go, mem_linux.go).
+ *
+ * A region moves between three states, as in the Go runtime:
+ *
+ *   None      no mapping
+ *   Reserved  address space held, no access, no commit charge, no pages
+ *             (Go: sysReserve; Go's Prepared is the same state on Linux)
+ *   Ready     readable and writable, commit charge taken (Go: sysMap+sysUsed)
+ *
+ *   rtm_reserve   None -> Reserved                (Go: sysReserve)
+ *   rtm_commit    Reserved -> Ready               (Go: sysMap / sysUsed)
+ *   rtm_decommit  Ready -> Reserved               (Go: sysFault, which also
+ *                 gives the pages and the commit charge back)
+ *   rtm_purge     Ready -> Ready, contents dropped, pages back now
+ *                                                 (Go: sysUnused, MADV_DONTNEED)
+ *   rtm_purge_lazy  as rtm_purge but MADV_FREE: the kernel takes the pages
+ *                 only under memory pressure; contents are undefined until
+ *                 written (Go: sysUnused with GODEBUG=madvdontneed=0)
+ *   rtm_release   any -> None                     (Go: sysFree)
+ *   rtm_hugepage  advice only                     (Go: sysHugePage / sysNoHugePage)
+ *
+ * Every OS call goes through the hooked entry points of <rtmem/sys.h>, so an
+ * installed hook sees every mapping. Sizes are rounded up to the page size;
+ * addresses must be page aligned. Every function returns 0 or a positive
+ * errno (RTM_E*), and on failure the region is left as it was.
+ *
+ * All functions are thread-safe and lock-free; the accounting uses atomics.
+ */
+#ifndef RTMEM_VM_H
+#define RTMEM_VM_H
+
+#include "sys.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* The kernel's page size, found at run time: from the auxiliary vector
+ * when the program handed it over with rtm_set_auxv(), else by asking the
+ * kernel which addresses it accepts as page aligned (a zero-length madvise,
+ * which maps nothing). Cached after the first call. Never fails. */
+size_t rtm_page_size(void);
+
+/* Hands rtmem the auxiliary vector (the AT_* pairs after envp that the
+ * kernel puts on the initial stack; <rtmem/start.h> does this for you).
+ * rtmem reads AT_PAGESZ from it. The vector is not kept. NULL is ignored. */
+void rtm_set_auxv(const unsigned long *auxv);
+
+/* None -> Reserved. Maps n bytes (rounded up to the page size) of
+ * inaccessible, uncharged address space, aligned to align (0: the page
+ * size). hint is only a hint: no MAP_FIXED, and if the kernel answers
+ * elsewhere that address is used.
+ * Errors:
+ *   RTM_EINVAL  n == 0; align not 0 and not a power of two, or smaller than
+ *               the page size.
+ *   RTM_ENOMEM  n rounded up, or n plus the alignment slack, overflows or
+ *               reaches PTRDIFF_MAX; no address space (RLIMIT_AS, 32-bit).
+ *   and any error of rtm_mmap (a hook may fail it).
+ */
+rtm_mmap_result rtm_reserve(void *hint, size_t n, size_t align);
+
+/* Reserved -> Ready: readable and writable, commit charge taken.
+ * Errors:
+ *   RTM_EINVAL  p not page aligned; n == 0; p + n wraps.
+ *   RTM_ENOMEM  the kernel refused the commit charge (strict overcommit);
+ *               part of the range is not mapped.
+ */
+int rtm_commit(void *p, size_t n);
+
+/* Ready -> Reserved: the pages and the commit charge go back, the range
+ * is inaccessible again. Reading it afterwards faults; committing it again
+ * gives zero pages.
+ * Errors:
+ *   RTM_EINVAL  p not page aligned; n == 0; p + n wraps.
+ *   RTM_ENOMEM  part of the range is not mapped (checked first: nothing is
+ *               changed); the kernel is out of memory for the new mapping.
+ */
+int rtm_decommit(void *p, size_t n);
+
+/* Ready stays Ready: contents dropped, pages freed now, reads give zeros.
+ * Errors:
+ *   RTM_EINVAL  p not page aligned; n == 0; p + n wraps; locked pages.
+ *   RTM_ENOMEM  part of the range is not mapped.
+ */
+int rtm_purge(void *p, size_t n);
+
+/* Like rtm_purge, but lazy (MADV_FREE): pages are reclaimed only under
+ * memory pressure, and until the range is written again each page reads
+ * either its old contents or zeros. On kernels without MADV_FREE (before
+ * 4.5) it falls back to rtm_purge, and remembers that (one atomic), as
+ * Go's adviseUnused does.
+ * Errors: as rtm_purge.
+ */
+int rtm_purge_lazy(void *p, size_t n);
+
+/* any -> None, for a range reserved with rtm_reserve of which none is
+ * counted as committed (see rtm_release_ready).
+ * Errors:
+ *   RTM_EINVAL  p not page aligned; n == 0; p + n wraps; n is more than
+ *               rtmem has reserved in all (releasing what was never
+ *               reserved, a double release): nothing is unmapped.
+ */
+int rtm_release(void *p, size_t n);
+
+/* any -> None for a range of which `ready` bytes are committed: keeps
+ * rtm_vm_stats exact without a separate rtm_decommit.
+ * Errors: as rtm_release; RTM_EINVAL also when ready > n (rounded) or ready
+ * is more than rtmem counts as committed.
+ */
+int rtm_release_ready(void *p, size_t n, size_t ready);
+
+/* Transparent huge page advice (on: MADV_HUGEPAGE, off: MADV_NOHUGEPAGE).
+ * Best effort: callers may ignore the result.
+ * Errors:
+ *   RTM_EINVAL  p not page aligned; n == 0; the kernel has no THP.
+ *   RTM_ENOMEM  part of the range is not mapped.
+ */
+int rtm_hugepage(void *p, size_t n, int on);
+
+/* Names an anonymous range in /proc/self/maps as "[anon:name]"
+ * (prctl PR_SET_VMA_ANON_NAME, Linux 5.17+ with CONFIG_ANON_VMA_NAME).
+ * Best effort: callers may ignore the result. NULL name clears it. Not a
+ * mapping call, so hooks do not see it.
+ * Errors:
+ *   RTM_EINVAL  the kernel lacks the feature; p not page aligned; name
+ *               longer than 79 bytes or with characters the kernel refuses
+ *               ([ ] \ $ ` and non-printable ones).
+ *   RTM_ENOMEM  part of the range is not mapped.
+ *   RTM_EBADF   the range is not anonymous memory.
+ */
+int rtm_name(void *p, size_t n, const char *name);
+
+/* Process-wide totals of what rtm_reserve / rtm_commit hold now (bytes,
+ * page-rounded): reserved counts Reserved and Ready address space;
+ * committed counts Ready bytes. A snapshot; each field is exact on its own. */
+struct rtm_vm_stats {
+	size_t reserved, committed;
+};
+struct rtm_vm_stats rtm_vm_stats(void);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif

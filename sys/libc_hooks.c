@@ -1,0 +1,68 @@
+/* Hooks through libc's mmap family (Go: runtime/cgo/gcc_mmap.c). Built
+ * into its own library: the only rtmem code that links against libc.
+ * Sanitizers intercept these libc symbols, which is the point. */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <sys/mman.h>
+
+#include <rtmem/libc_hooks.h>
+
+static rtm_mmap_result libc_mmap(void *ctx, void *addr, size_t n, int prot, int flags, int fd,
+                                 uint64_t off)
+{
+	rtm_mmap_result res = { 0, 0 };
+	int saved = errno;
+	void *p;
+
+	(void)ctx;
+	/* off_t may be 32 bits in a build without _FILE_OFFSET_BITS=64: an
+	 * offset it cannot carry must fail, not wrap. */
+	if ((uint64_t)(off_t)off != off || (off_t)off < 0) {
+		res.err = EOVERFLOW;
+		return res;
+	}
+	p = mmap(addr, n, prot, flags, fd, (off_t)off);
+	if (p == MAP_FAILED)
+		res.err = errno;
+	else
+		res.addr = p;
+	errno = saved;
+	return res;
+}
+
+/* 0 or errno for an int-returning libc call, errno left as it was. */
+static int libc_result(int r, int saved)
+{
+	int err = r == 0 ? 0 : errno;
+	errno = saved;
+	return err;
+}
+
+static int libc_munmap(void *ctx, void *addr, size_t n)
+{
+	int saved = errno;
+	(void)ctx;
+	return libc_result(munmap(addr, n), saved);
+}
+
+static int libc_mprotect(void *ctx, void *addr, size_t n, int prot)
+{
+	int saved = errno;
+	(void)ctx;
+	return libc_result(mprotect(addr, n, prot), saved);
+}
+
+static int libc_madvise(void *ctx, void *addr, size_t n, int advice)
+{
+	int saved = errno;
+	(void)ctx;
+	return libc_result(madvise(addr, n, advice), saved);
+}
+
+const struct rtm_hooks rtm_libc_hooks = {
+	.mmap = libc_mmap,
+	.munmap = libc_munmap,
+	.mprotect = libc_mprotect,
+	.madvise = libc_madvise,
+	.ctx = 0,
+};
