@@ -1,0 +1,188 @@
+/* <rtmem/arena.h> — an arena allocator that reserves address space once
+ * and commits it as it grows.
+ *
+ * An arena hands out memory by bumping a pointer; it is given back all at
+ * once (rtm_arena_reset, rtm_arena_rewind to a mark, rtm_arena_destroy),
+ * never piece by piece. Memory comes from blocks: each block is one
+ * reservation (rtm_reserve) committed in steps as allocations reach it;
+ * when a block is full the arena chains a new one, sized for the request
+ * when that is larger than the default. The arena's own header lives in
+ * its first block: there is no malloc anywhere. Every OS call goes through
+ * the hooked entry points of <rtmem/sys.h>.
+ *
+ * Threads: one arena belongs to one thread at a time (no locking inside);
+ * separate arenas in separate threads need no lock.
+ *
+ * Configuration (struct rtm_arena_config; zero in a field means its default):
+ *
+ *   reserve      address space per block       64 MiB (64-bit), 4 MiB (32-bit);
+ *                rounded up to the page size. When the reservation fails
+ *                the arena halves it down to 64 KiB (or what the request
+ *                needs), so it still works under ulimit -v or on 32-bit.
+ *   commit_step  commit granularity            256 KiB, rounded up to the
+ *                page size (2 MiB with RTM_ARENA_HUGEPAGES)
+ *   retain       committed bytes of the first block kept across reset /
+ *                rewind; the rest is decommitted. 0: keep all of the first
+ *                block's committed memory (reuse costs no page fault).
+ *                Later blocks always go back to the OS on reset.
+ *   limit        cap on bytes handed out, alignment padding included.
+ *                0: none.
+ *   flags        RTM_ARENA_FIXED       one block only: no growth
+ *                RTM_ARENA_GUARD       a never-committed page after each
+ *                                      block, so running off the end faults
+ *                RTM_ARENA_HUGEPAGES   2 MiB-aligned blocks, MADV_HUGEPAGE,
+ *                                      commit in 2 MiB steps
+ *   name         names each block in /proc/self/maps ("[anon:name]"),
+ *                best effort; the string must outlive the arena.
+ *
+ * Errors: calls that allocate return NULL on failure (bad alignment,
+ * overflow, limit reached, RTM_ARENA_FIXED arena full, the OS refused
+ * memory) and leave the arena exactly as it was. A size that is not
+ * representable once aligned (SIZE_MAX and friends) is a failure, not a
+ * wrap.
+ *
+ * Sanitizers: built with AddressSanitizer, the arena poisons what it has
+ * not handed out and poisons again on rewind/reset, so a use after reset is
+ * reported.
+ */
+#ifndef RTMEM_ARENA_H
+#define RTMEM_ARENA_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef struct rtm_arena rtm_arena;
+
+#define RTM_ARENA_FIXED     0x1u
+#define RTM_ARENA_GUARD     0x2u
+#define RTM_ARENA_HUGEPAGES 0x4u
+
+struct rtm_arena_config {
+	size_t reserve;
+	size_t commit_step;
+	size_t retain;
+	size_t limit;
+	unsigned flags;
+	const char *name;
+};
+
+/* A new arena (NULL cfg: all defaults). Reserves the first block and
+ * commits its first step.
+ * Returns NULL when: cfg has unknown flags; reserve is too small for the
+ * arena header (less than one page is rounded up, so only overflow
+ * triggers this); the OS refused every reservation down to the floor, or
+ * the first commit. Nothing is left mapped on failure. */
+rtm_arena *rtm_arena_create(const struct rtm_arena_config *cfg);
+
+/* A fixed arena in caller memory: makes no OS call, ever. The header takes
+ * the first bytes of buf; the rest is handed out. Destroy does nothing to
+ * buf. Returns NULL when buf is NULL or len is too small for the header
+ * (rtm_arena_create_in_min() bytes, after aligning buf). */
+rtm_arena *rtm_arena_create_in(void *buf, size_t len);
+size_t rtm_arena_create_in_min(void);
+
+/* Gives every block back to the OS. NULL is ignored. The arena pointer and
+ * everything it handed out are invalid afterwards. */
+void rtm_arena_destroy(rtm_arena *a);
+
+/* rtm_arena_alloc is an inline function with an exported definition in the
+ * library too (C99 inline semantics), so FFI and function pointers work.
+ * Under gnu89 inline semantics each user gets a static copy instead. */
+#if defined(__GNUC_GNU_INLINE__) && !defined(__cplusplus)
+#define RTM_ARENA_INLINE static inline
+#else
+#define RTM_ARENA_INLINE inline
+#endif
+
+/* size bytes aligned to align (a power of two; any, up to the block size).
+ * size 0 is treated as 1: the result is a unique, valid pointer.
+ * Returns NULL when align is 0 or not a power of two, when the size plus
+ * padding overflows, when the limit would be passed, when a FIXED arena is
+ * full, or when the OS refuses memory; the arena is then unchanged.
+ * Inline: the common case is a handful of instructions; the rest goes to
+ * rtm_arena_alloc_slow(). */
+RTM_ARENA_INLINE void *rtm_arena_alloc(rtm_arena *a, size_t size, size_t align);
+
+/* As rtm_arena_alloc, with the memory zeroed. Memory the arena has never
+ * written since the kernel gave it over is not cleared again. */
+void *rtm_arena_alloc_zeroed(rtm_arena *a, size_t size, size_t align);
+
+/* Resizes p (old_size bytes, allocated from a with alignment align) to
+ * new_size. When p is the newest allocation it grows or shrinks in place;
+ * otherwise a shrink returns p unchanged and a growth allocates new memory
+ * and copies old_size bytes. p NULL: as rtm_arena_alloc(a, new_size, align).
+ * new_size 0 is treated as 1. Returns NULL on the same failures as
+ * rtm_arena_alloc, and then p is untouched and still valid. */
+void *rtm_arena_resize(rtm_arena *a, void *p, size_t old_size, size_t new_size, size_t align);
+
+/* A position in an arena, to rewind to. Its fields are private. */
+struct rtm_arena_mark {
+	void *block_;
+	char *ptr_;
+	size_t serial_;
+};
+
+struct rtm_arena_mark rtm_arena_save(rtm_arena *a);
+
+/* Frees everything allocated after m was saved. Blocks chained after m's
+ * block go back to the OS; in m's block, committed memory past the retain
+ * budget is decommitted. A mark from another arena, or one that is stale
+ * (its block was released, or the arena has already been rewound to
+ * before it) is ignored: the arena is unchanged. */
+void rtm_arena_rewind(rtm_arena *a, struct rtm_arena_mark m);
+
+/* Frees everything: rewinds to the start of the first block. */
+void rtm_arena_reset(rtm_arena *a);
+
+struct rtm_arena_stats {
+	size_t used;      /* bytes handed out now, alignment padding included */
+	size_t committed; /* bytes committed in all blocks */
+	size_t reserved;  /* address space reserved by all blocks */
+	size_t peak;      /* the largest `used` seen */
+	size_t blocks;    /* blocks in the chain */
+};
+struct rtm_arena_stats rtm_arena_stats(const rtm_arena *a);
+
+/* The out-of-line part of rtm_arena_alloc: everything the inline window
+ * cannot serve. Callable directly; same contract as rtm_arena_alloc. */
+void *rtm_arena_alloc_slow(rtm_arena *a, size_t size, size_t align);
+
+/* Every arena begins with this window: the free bytes [ptr, end) that the
+ * inline path may hand out without asking the slow path. end already
+ * accounts for the commit frontier and the limit, so the inline path
+ * checks nothing else. Private: read only by rtm_arena_alloc. */
+struct rtm_arena_window_ {
+	uintptr_t ptr;
+	uintptr_t end;
+};
+
+RTM_ARENA_INLINE void *rtm_arena_alloc(rtm_arena *a, size_t size, size_t align)
+{
+	struct rtm_arena_window_ *w = (struct rtm_arena_window_ *)(void *)a;
+	uintptr_t cur = w->ptr;
+	uintptr_t pad = -cur & (align - 1);
+	size_t last; /* offset of the last byte handed out, from cur */
+
+	/* One overflow-checked add and one compare. size - 1 wraps for
+	 * size 0, and align 0 makes pad huge: both overflow or fail the
+	 * compare and take the slow path, which knows their rules. A constant
+	 * align folds the power-of-two test away. */
+	if (__builtin_expect((align & (align - 1)) == 0 &&
+	                             !__builtin_add_overflow(size - 1, pad, &last) &&
+	                             last < w->end - cur,
+	                     1)) {
+		w->ptr = cur + last + 1;
+		return (void *)(cur + pad);
+	}
+	return rtm_arena_alloc_slow(a, size, align);
+}
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif

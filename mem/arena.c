@@ -1,0 +1,168 @@
+/* Arena life: create (in OS memory or caller memory), destroy, stats. */
+#include "arena_internal.h"
+
+/* The arena header, rounded so the data after it starts 16-byte aligned. */
+#define RTM_ARENA_HDR ((sizeof(struct rtm_arena) + 15) & ~(size_t)15)
+
+#define RTM_DEFAULT_COMMIT_STEP ((size_t)256 << 10)
+#if UINTPTR_MAX > 0xffffffffu
+#define RTM_DEFAULT_RESERVE ((size_t)64 << 20)
+#else
+#define RTM_DEFAULT_RESERVE ((size_t)4 << 20)
+#endif
+
+void rtm_arena_window_update(struct rtm_arena *a)
+{
+	uintptr_t end = a->cur->commit_end;
+
+	if (a->limit) {
+		size_t room = a->limit - rtm_arena_used(a);
+		if (room < end - a->win.ptr)
+			end = a->win.ptr + room;
+	}
+	/* A memory checker must see every allocation: close the window so
+	 * the slow path (which unpoisons) serves them all. */
+	if (RTM_POISONING)
+		end = a->win.ptr;
+	a->win.end = end;
+}
+
+static size_t rtm_round_pow2(size_t n, size_t to)
+{
+	return n > (size_t)-1 - (to - 1) ? 0 : (n + to - 1) & ~(to - 1);
+}
+
+static void rtm_arena_init(struct rtm_arena *a, struct rtm_arena_block *first)
+{
+	a->cur = first;
+	a->spare = 0;
+	a->peak = 0;
+	a->blocks = 1;
+	a->next_serial = 1;
+	first->serial = 0;
+	a->win.ptr = first->data;
+	rtm_arena_window_update(a);
+}
+
+rtm_arena *rtm_arena_create(const struct rtm_arena_config *cfg)
+{
+	static const struct rtm_arena_config defaults = { 0, 0, 0, 0, 0, 0 };
+	struct rtm_arena proto, *a;
+	struct rtm_arena_block *first;
+	size_t ps = rtm_page_size();
+	size_t step_unit;
+
+	if (!cfg)
+		cfg = &defaults;
+	if (cfg->flags & ~RTM_ARENA_PUBLIC_FLAGS)
+		return 0;
+	proto.flags = cfg->flags;
+	proto.name = cfg->name;
+	proto.limit = cfg->limit;
+	step_unit = (cfg->flags & RTM_ARENA_HUGEPAGES) ? RTM_HUGE_PAGE : ps;
+	proto.reserve = rtm_round_pow2(cfg->reserve ? cfg->reserve : RTM_DEFAULT_RESERVE, step_unit);
+	proto.commit_step =
+	        rtm_round_pow2(cfg->commit_step ? cfg->commit_step : RTM_DEFAULT_COMMIT_STEP, step_unit);
+	proto.retain = cfg->retain ? rtm_round_pow2(cfg->retain, ps) : 0;
+	if (!proto.reserve || !proto.commit_step || (cfg->retain && !proto.retain))
+		return 0;
+
+	first = rtm_arena_block_map(&proto, RTM_ARENA_HDR, __builtin_offsetof(struct rtm_arena, first),
+	                            0, 1);
+	if (!first)
+		return 0;
+	a = (struct rtm_arena *)first->base;
+	a->flags = proto.flags;
+	a->name = proto.name;
+	a->limit = proto.limit;
+	a->reserve = proto.reserve;
+	a->commit_step = proto.commit_step;
+	a->retain = proto.retain;
+	a->reserved = first->size;
+	a->committed = first->commit_end - first->base;
+	rtm_arena_init(a, first);
+	return a;
+}
+
+size_t rtm_arena_create_in_min(void)
+{
+	/* The header, the worst-case padding to align it, and one byte. */
+	return RTM_ARENA_HDR + _Alignof(struct rtm_arena) - 1 + 1;
+}
+
+rtm_arena *rtm_arena_create_in(void *buf, size_t len)
+{
+	uintptr_t p = (uintptr_t)buf, start, end;
+	struct rtm_arena *a;
+	struct rtm_arena_block *b;
+
+	if (!buf || len < rtm_arena_create_in_min() || p + len < p)
+		return 0;
+	start = (p + _Alignof(struct rtm_arena) - 1) & ~(uintptr_t)(_Alignof(struct rtm_arena) - 1);
+	end = p + len;
+	a = (struct rtm_arena *)start;
+	b = &a->first;
+	b->prev = 0;
+	b->base = start;
+	b->data = start + RTM_ARENA_HDR;
+	b->top = b->data;
+	b->commit_end = end;
+	b->usable_end = end;
+	b->dirty_end = end; /* caller memory: nothing is known to be zero */
+	b->size = len;
+	b->used_before = 0;
+	a->flags = RTM_ARENA_FIXED | RTM_ARENA_IN_PLACE_;
+	a->name = 0;
+	a->limit = 0;
+	a->reserve = len;
+	a->commit_step = 1;
+	a->retain = 0;
+	/* Not reserved by rtmem, but it is this arena's whole capacity,
+	 * and all of it usable: stats report it as reserved and committed. */
+	a->reserved = len;
+	a->committed = len;
+	rtm_poison(b->data, end - b->data);
+	rtm_arena_init(a, b);
+	return a;
+}
+
+void rtm_arena_destroy(rtm_arena *a)
+{
+	struct rtm_arena_block *b;
+
+	if (!a)
+		return;
+	if (a->flags & RTM_ARENA_IN_PLACE_) {
+		/* Caller memory goes back to the caller as plain bytes. */
+		rtm_unpoison(a->first.data, a->first.usable_end - a->first.data);
+		return;
+	}
+	rtm_arena_spare_free(a);
+	for (b = a->cur; b != &a->first;) {
+		struct rtm_arena_block *prev = b->prev;
+		rtm_arena_block_free(a, b);
+		b = prev;
+	}
+	/* Last, the first block: the arena header itself lives in it.
+	 * Should the OS refuse even this, there is no one left to tell. */
+	rtm_arena_spare_free(a);
+	{
+		uintptr_t base = a->first.base;
+		size_t size = a->first.size, ready = a->first.commit_end - a->first.base;
+
+		rtm_unpoison(base, a->first.usable_end - base);
+		(void)rtm_release_ready((void *)base, size, ready);
+	}
+}
+
+struct rtm_arena_stats rtm_arena_stats(const rtm_arena *a)
+{
+	struct rtm_arena_stats s;
+
+	s.used = rtm_arena_used(a);
+	s.committed = a->committed;
+	s.reserved = a->reserved;
+	s.peak = a->peak > s.used ? a->peak : s.used;
+	s.blocks = a->blocks;
+	return s;
+}

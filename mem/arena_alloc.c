@@ -1,0 +1,133 @@
+/* Arena allocation: the slow path behind the inline window, zeroed
+ * allocation and resize. */
+#include "arena_internal.h"
+#include "bytes.h"
+
+/* The one external definition of the inline rtm_arena_alloc (C99 inline):
+ * what FFI, function pointers and -O0 builds call. */
+extern inline void *rtm_arena_alloc(rtm_arena *a, size_t size, size_t align);
+
+static int rtm_bad_align(size_t align)
+{
+	return align == 0 || (align & (align - 1)) != 0;
+}
+
+/* Moves the bump pointer to `end` after a successful allocation at p. */
+static void *rtm_arena_take(struct rtm_arena *a, uintptr_t p, uintptr_t end)
+{
+	a->win.ptr = end;
+	rtm_arena_window_update(a);
+	rtm_unpoison(p, end - p);
+	return (void *)p;
+}
+
+/* Bytes the limit still allows. */
+static size_t rtm_arena_room(const struct rtm_arena *a)
+{
+	return a->limit ? a->limit - rtm_arena_used(a) : (size_t)-1;
+}
+
+void *rtm_arena_alloc_slow(rtm_arena *a, size_t size, size_t align)
+{
+	struct rtm_arena_block *b = a->cur, *nb;
+	uintptr_t cur = a->win.ptr, p;
+	size_t need, pad;
+
+	if (rtm_bad_align(align))
+		return 0;
+	if (size == 0)
+		size = 1; /* a unique pointer, as the header promises */
+
+	pad = -cur & (align - 1);
+	if (__builtin_add_overflow(size, pad, &need) || need > rtm_arena_room(a))
+		return 0;
+	if (need <= b->usable_end - cur) {
+		if (rtm_arena_commit_to(a, b, cur + need))
+			return 0;
+		return rtm_arena_take(a, cur + pad, cur + need);
+	}
+
+	if (a->flags & RTM_ARENA_FIXED)
+		return 0;
+	nb = rtm_arena_block_new(a, size, align);
+	if (!nb)
+		return 0;
+	p = (nb->data + align - 1) & ~(uintptr_t)(align - 1);
+	need = size + (p - nb->data); /* fits: the block was sized for it */
+	if (need > rtm_arena_room(a)) {
+		/* Padding in the new block can differ from the old one's. */
+		rtm_arena_block_free(a, nb);
+		return 0;
+	}
+	/* The rest of the old block is abandoned, not handed out. */
+	b->top = cur;
+	nb->prev = b;
+	nb->used_before = rtm_arena_used(a);
+	a->cur = nb;
+	return rtm_arena_take(a, p, p + size);
+}
+
+void *rtm_arena_alloc_zeroed(rtm_arena *a, size_t size, size_t align)
+{
+	struct rtm_arena_block *b = a->cur;
+	uintptr_t dirty, p, end;
+
+	/* Everything below the bump pointer may have been written; the
+	 * fast path does not track that, so fold it in now. */
+	if (a->win.ptr > b->dirty_end)
+		b->dirty_end = a->win.ptr;
+	p = (uintptr_t)rtm_arena_alloc(a, size, align);
+	if (!p)
+		return 0;
+	b = a->cur; /* a new block may have been chained */
+	end = p + (size ? size : 1);
+	dirty = b->dirty_end;
+	/* Past dirty_end the memory is the kernel's zero pages. */
+	if (p < dirty)
+		rtm_bytes_zero((void *)p, (end < dirty ? end : dirty) - p);
+	if (end > b->dirty_end)
+		b->dirty_end = end;
+	return (void *)p;
+}
+
+void *rtm_arena_resize(rtm_arena *a, void *p, size_t old_size, size_t new_size, size_t align)
+{
+	struct rtm_arena_block *b = a->cur;
+	uintptr_t q = (uintptr_t)p, end;
+	void *n;
+
+	if (!p)
+		return rtm_arena_alloc(a, new_size, align);
+	if (rtm_bad_align(align) || (q & (align - 1)))
+		return 0;
+	if (new_size == 0)
+		new_size = 1;
+	if (old_size == 0)
+		old_size = 1;
+
+	/* The newest allocation ends at the bump pointer: move it. */
+	if (q >= b->data && q < a->win.ptr && a->win.ptr - q == old_size) {
+		if (new_size <= old_size) {
+			if (a->win.ptr > b->dirty_end)
+				b->dirty_end = a->win.ptr;
+			a->win.ptr = q + new_size;
+			rtm_poison(q + new_size, old_size - new_size);
+			rtm_arena_window_update(a);
+			return p;
+		}
+		if (new_size - old_size <= rtm_arena_room(a) && new_size <= b->usable_end - q) {
+			end = q + new_size;
+			if (rtm_arena_commit_to(a, b, end))
+				return 0;
+			rtm_arena_take(a, a->win.ptr, end);
+			return p;
+		}
+	} else if (new_size <= old_size) {
+		return p; /* not the newest: the tail just stays unused */
+	}
+
+	n = rtm_arena_alloc(a, new_size, align);
+	if (n)
+		rtm_bytes_copy(n, p, old_size < new_size ? old_size : new_size);
+	return n;
+}

@@ -1,0 +1,162 @@
+/* Arena blocks: one reservation each, committed in steps. */
+#include "arena_internal.h"
+
+/* The block header, rounded so data after it starts 16-byte aligned. */
+#define RTM_BLOCK_HDR ((sizeof(struct rtm_arena_block) + 15) & ~(size_t)15)
+
+/* The smallest reservation worth halving down to. */
+#define RTM_RESERVE_FLOOR ((size_t)64 << 10)
+
+static size_t rtm_round_up(size_t n, size_t to)
+{
+	return n > (size_t)-1 - (to - 1) ? 0 : (n + to - 1) & ~(to - 1);
+}
+
+/* Commits b up to at least `end`, in whole steps from the block's start,
+ * never past its data. Returns 0 or an errno; *grown gets the bytes added. */
+static int rtm_block_commit_to(struct rtm_arena_block *b, size_t step, uintptr_t end,
+                               size_t *grown)
+{
+	uintptr_t want;
+	int err;
+
+	*grown = 0;
+	if (end <= b->commit_end)
+		return 0;
+	want = b->base + rtm_round_up(end - b->base, step);
+	if (want < end || want > b->usable_end)
+		want = b->usable_end;
+	err = rtm_commit((void *)b->commit_end, want - b->commit_end);
+	if (err)
+		return err;
+	rtm_poison(b->commit_end, want - b->commit_end);
+	*grown = want - b->commit_end;
+	b->commit_end = want;
+	return 0;
+}
+
+int rtm_arena_commit_to(struct rtm_arena *a, struct rtm_arena_block *b, uintptr_t end)
+{
+	size_t grown;
+	int err = rtm_block_commit_to(b, a->commit_step, end, &grown);
+
+	a->committed += grown;
+	return err;
+}
+
+struct rtm_arena_block *rtm_arena_block_map(const struct rtm_arena *a, size_t hdr, size_t at,
+                                            size_t size, size_t align)
+{
+	size_t ps = rtm_page_size();
+	size_t guard = (a->flags & RTM_ARENA_GUARD) ? ps : 0;
+	size_t ralign = (a->flags & RTM_ARENA_HUGEPAGES) ? RTM_HUGE_PAGE : 0;
+	size_t need, min, want, floor, grown;
+	struct rtm_arena_block probe, *b;
+	rtm_mmap_result r;
+
+	if (__builtin_add_overflow(hdr, size, &need) ||
+	    __builtin_add_overflow(need, align - 1, &need))
+		return 0;
+	min = rtm_round_up(need, ralign ? ralign : ps);
+	if (min == 0 || __builtin_add_overflow(min, guard, &min))
+		return 0;
+	want = a->reserve > min ? a->reserve : min;
+	floor = RTM_RESERVE_FLOOR > min ? RTM_RESERVE_FLOOR : min;
+
+	/* Under ulimit -v or in a 32-bit address space a large reservation
+	 * can fail where a smaller one fits: halve down to the floor. */
+	for (;;) {
+		r = rtm_reserve(0, want, ralign);
+		if (!r.err)
+			break;
+		if (want <= floor)
+			return 0;
+		want = rtm_round_up(want / 2, ralign ? ralign : ps);
+		if (want < floor)
+			want = floor;
+	}
+
+	if (ralign)
+		(void)rtm_hugepage(r.addr, want - guard, 1); /* advice: best effort */
+	if (a->name)
+		(void)rtm_name(r.addr, want, a->name); /* cosmetic: best effort */
+
+	/* Commit what this request needs, header included, before the
+	 * header can be written. */
+	probe.base = (uintptr_t)r.addr;
+	probe.commit_end = probe.base;
+	probe.usable_end = probe.base + want - guard;
+	if (rtm_block_commit_to(&probe, a->commit_step, probe.base + need, &grown)) {
+		(void)rtm_release(r.addr, want);
+		return 0;
+	}
+	rtm_unpoison(probe.base, hdr);
+
+	b = (struct rtm_arena_block *)(probe.base + at);
+	b->prev = 0;
+	b->base = probe.base;
+	b->size = want;
+	b->usable_end = probe.usable_end;
+	b->commit_end = probe.commit_end;
+	b->data = probe.base + hdr;
+	b->top = b->data;
+	b->dirty_end = b->data; /* the header is written; the rest is fresh */
+	b->used_before = 0;
+	b->serial = 0;
+	return b;
+}
+
+struct rtm_arena_block *rtm_arena_block_new(struct rtm_arena *a, size_t size, size_t align)
+{
+	struct rtm_arena_block *b = rtm_arena_block_map(a, RTM_BLOCK_HDR, 0, size, align);
+
+	if (!b)
+		return 0;
+	b->serial = a->next_serial++;
+	a->reserved += b->size;
+	a->committed += b->commit_end - b->base;
+	a->blocks++;
+	return b;
+}
+
+/* Releases one block's reservation: 0 or an errno, totals untouched. The
+ * block header lives inside it, so everything needed is read first. */
+static int rtm_arena_block_unmap(struct rtm_arena_block *b)
+{
+	uintptr_t base = b->base;
+	size_t size = b->size, ready = b->commit_end - b->base;
+
+	/* Raw munmap is invisible to ASan: clear our poison first, or the
+	 * next owner of these addresses would inherit it. */
+	rtm_unpoison(base, b->usable_end - base);
+	return rtm_release_ready((void *)base, size, ready);
+}
+
+void rtm_arena_block_free(struct rtm_arena *a, struct rtm_arena_block *b)
+{
+	size_t size = b->size, ready = b->commit_end - b->base;
+
+	if (rtm_arena_block_unmap(b)) {
+		/* The OS (or a hook) refused: keep it, still counted, and try
+		 * again at the next reset, rewind or destroy. */
+		b->prev = a->spare;
+		a->spare = b;
+		return;
+	}
+	a->reserved -= size;
+	a->committed -= ready;
+	a->blocks--;
+}
+
+/* Retries blocks whose release failed before. */
+void rtm_arena_spare_free(struct rtm_arena *a)
+{
+	struct rtm_arena_block *b = a->spare;
+
+	a->spare = 0;
+	while (b) {
+		struct rtm_arena_block *prev = b->prev;
+		rtm_arena_block_free(a, b);
+		b = prev;
+	}
+}

@@ -1,0 +1,76 @@
+/* Internal: the arena's layout, shared by the files of mem/. */
+#ifndef RTM_MEM_ARENA_INTERNAL_H
+#define RTM_MEM_ARENA_INTERNAL_H
+
+#include <rtmem/arena.h>
+#include <rtmem/vm.h>
+
+#include "poison.h"
+
+/* Set in rtm_arena.flags for an arena placed by rtm_arena_create_in:
+ * it owns no mapping and makes no OS call. */
+#define RTM_ARENA_IN_PLACE_ 0x80000000u
+#define RTM_ARENA_PUBLIC_FLAGS (RTM_ARENA_FIXED | RTM_ARENA_GUARD | RTM_ARENA_HUGEPAGES)
+
+#define RTM_HUGE_PAGE ((size_t)2 << 20)
+
+/* One reservation. Its header sits at its start, except for the first
+ * block, whose header is embedded in the arena header at the start of the
+ * same reservation. All addresses are uintptr_t: the arena does pointer
+ * arithmetic across its own reservation only. */
+struct rtm_arena_block {
+	struct rtm_arena_block *prev; /* the older block, NULL for the first */
+	uintptr_t base;               /* start of the reservation */
+	uintptr_t data;               /* first byte handed out */
+	uintptr_t top;                /* the bump pointer when the block was left */
+	uintptr_t commit_end;         /* [base, commit_end) is committed */
+	uintptr_t usable_end;         /* data ends here; a guard page may follow */
+	uintptr_t dirty_end;          /* below: written since committed; above:
+	                                 still the kernel's zero pages */
+	size_t size;                  /* reservation length, guard page included */
+	size_t used_before;           /* bytes handed out in all older blocks */
+	size_t serial;                /* tells a live block from a reused address */
+};
+
+struct rtm_arena {
+	struct rtm_arena_window_ win; /* first: read by the inline fast path */
+	struct rtm_arena_block *cur;  /* the newest block, where ptr lives */
+	struct rtm_arena_block *spare; /* blocks whose release failed, retried later */
+	size_t reserve, commit_step, retain, limit;
+	size_t peak, blocks, next_serial;
+	size_t committed, reserved; /* totals over all blocks */
+	unsigned flags;
+	const char *name;
+	struct rtm_arena_block first;
+};
+
+/* Bytes handed out now, padding included. */
+static inline size_t rtm_arena_used(const struct rtm_arena *a)
+{
+	return a->cur->used_before + (a->win.ptr - a->cur->data);
+}
+
+/* Recomputes the inline window after the slow path moved anything. */
+void rtm_arena_window_update(struct rtm_arena *a);
+
+/* Commits the current block up to at least `end` (within usable_end). */
+int rtm_arena_commit_to(struct rtm_arena *a, struct rtm_arena_block *b, uintptr_t end);
+
+/* Reserves and commits a block whose first hdr bytes are a header, able
+ * to hold size bytes at align after it; its block header is placed at
+ * base + at. NULL if the OS refused (nothing is left mapped then). */
+struct rtm_arena_block *rtm_arena_block_map(const struct rtm_arena *a, size_t hdr, size_t at,
+                                            size_t size, size_t align);
+
+/* A new block able to hold size bytes at align after its header. NULL if
+ * the OS refused; nothing is left mapped then. */
+struct rtm_arena_block *rtm_arena_block_new(struct rtm_arena *a, size_t size, size_t align);
+
+/* Gives a block back to the OS (or parks it on the spare list if the OS
+ * refused), and takes it out of the totals. */
+void rtm_arena_block_free(struct rtm_arena *a, struct rtm_arena_block *b);
+
+/* Retries the release of blocks parked on the spare list. */
+void rtm_arena_spare_free(struct rtm_arena *a);
+
+#endif

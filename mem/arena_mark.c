@@ -1,0 +1,92 @@
+/* Marks, rewind and reset: giving memory back in bulk. */
+#include "arena_internal.h"
+
+struct rtm_arena_mark rtm_arena_save(rtm_arena *a)
+{
+	struct rtm_arena_mark m;
+
+	m.block_ = a->cur;
+	m.ptr_ = (char *)a->win.ptr;
+	m.serial_ = a->cur->serial;
+	return m;
+}
+
+/* The block m points into, if it is still in a's chain and m is not past
+ * what was handed out there; else NULL. */
+static struct rtm_arena_block *rtm_mark_block(struct rtm_arena *a, struct rtm_arena_mark m)
+{
+	struct rtm_arena_block *b;
+	uintptr_t p = (uintptr_t)m.ptr_;
+
+	for (b = a->cur; b; b = b->prev) {
+		if (b != m.block_)
+			continue;
+		if (b->serial != m.serial_ || p < b->data)
+			return 0;
+		return p <= (b == a->cur ? a->win.ptr : b->top) ? b : 0;
+	}
+	return 0;
+}
+
+/* Decommits what b holds past its retain budget, in whole pages, keeping
+ * everything below the bump pointer. Best effort: if the OS refuses, the
+ * memory simply stays committed and counted. */
+static void rtm_arena_trim(struct rtm_arena *a, struct rtm_arena_block *b)
+{
+	size_t mask = rtm_page_size() - 1;
+	uintptr_t keep = b->base + a->retain;
+
+	if (a->retain == 0 || (a->flags & RTM_ARENA_IN_PLACE_))
+		return;
+	if (keep < a->win.ptr)
+		keep = (a->win.ptr + mask) & ~(uintptr_t)mask;
+	if (keep >= b->commit_end)
+		return;
+	/* Decommitting drops the poison along with the pages; the range is
+	 * inaccessible anyway until committed (and poisoned) again. */
+	rtm_unpoison(keep, b->commit_end - keep);
+	if (rtm_decommit((void *)keep, b->commit_end - keep)) {
+		rtm_poison(keep, b->commit_end - keep);
+		return;
+	}
+	a->committed -= b->commit_end - keep;
+	b->commit_end = keep;
+	if (b->dirty_end > keep)
+		b->dirty_end = keep; /* recommitted pages come back zero */
+}
+
+void rtm_arena_rewind(rtm_arena *a, struct rtm_arena_mark m)
+{
+	struct rtm_arena_block *b = rtm_mark_block(a, m);
+	uintptr_t p = (uintptr_t)m.ptr_;
+	size_t used = rtm_arena_used(a);
+
+	if (!b)
+		return; /* foreign or stale: documented as a no-op */
+	if (used > a->peak)
+		a->peak = used;
+	rtm_arena_spare_free(a);
+	while (a->cur != b) {
+		struct rtm_arena_block *newer = a->cur;
+		a->cur = newer->prev;
+		a->win.ptr = a->cur->top;
+		rtm_arena_block_free(a, newer);
+	}
+	if (a->win.ptr > b->dirty_end)
+		b->dirty_end = a->win.ptr;
+	rtm_poison(p, a->win.ptr - p);
+	a->win.ptr = p;
+	b->top = p;
+	rtm_arena_trim(a, b);
+	rtm_arena_window_update(a);
+}
+
+void rtm_arena_reset(rtm_arena *a)
+{
+	struct rtm_arena_mark m;
+
+	m.block_ = &a->first;
+	m.ptr_ = (char *)a->first.data;
+	m.serial_ = a->first.serial;
+	rtm_arena_rewind(a, m);
+}

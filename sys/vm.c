@@ -1,0 +1,241 @@
+/* The region lifecycle (Go: runtime/mem_linux.go): None -> Reserved ->
+ * Ready and back, through the hooked entry points so hooks see it all. */
+#include <stdatomic.h>
+
+#include <rtmem/vm.h>
+
+#define RTM_PR_SET_VMA           0x53564d41
+#define RTM_PR_SET_VMA_ANON_NAME 0
+
+static _Atomic size_t rtm_reserved_bytes;
+static _Atomic size_t rtm_committed_bytes;
+/* Set once the kernel has said it has no MADV_FREE (before 4.5). */
+static _Atomic int rtm_no_madv_free;
+
+/* Takes n from *counter unless that would go below zero: releasing what
+ * was never reserved is refused rather than wrapping the count. */
+static int rtm_count_take(_Atomic size_t *counter, size_t n)
+{
+	size_t old = atomic_load_explicit(counter, memory_order_relaxed);
+
+	do {
+		if (old < n)
+			return 0;
+	} while (!atomic_compare_exchange_weak_explicit(counter, &old, old - n,
+	                                                memory_order_relaxed,
+	                                                memory_order_relaxed));
+	return 1;
+}
+
+static void rtm_count_take_upto(_Atomic size_t *counter, size_t n)
+{
+	size_t old = atomic_load_explicit(counter, memory_order_relaxed);
+
+	while (!atomic_compare_exchange_weak_explicit(counter, &old, old < n ? 0 : old - n,
+	                                              memory_order_relaxed, memory_order_relaxed))
+		;
+}
+
+static void rtm_count_give(_Atomic size_t *counter, size_t n)
+{
+	atomic_fetch_add_explicit(counter, n, memory_order_relaxed);
+}
+
+/* n rounded up to the page size, 0 if that overflows. */
+static size_t rtm_page_round(size_t n)
+{
+	size_t mask = rtm_page_size() - 1;
+
+	return n > (size_t)-1 - mask ? 0 : (n + mask) & ~mask;
+}
+
+/* Checks an existing range: page-aligned start, non-empty, no wrap.
+ * Stores the page-rounded length. */
+static int rtm_range(void *p, size_t n, size_t *len)
+{
+	uintptr_t a = (uintptr_t)p;
+
+	if (n == 0 || (a & (rtm_page_size() - 1)))
+		return RTM_EINVAL;
+	*len = rtm_page_round(n);
+	if (*len == 0 || a + *len < a)
+		return RTM_EINVAL;
+	return 0;
+}
+
+rtm_mmap_result rtm_reserve(void *hint, size_t n, size_t align)
+{
+	const int prot = RTM_PROT_NONE;
+	const int flags = RTM_MAP_PRIVATE | RTM_MAP_ANONYMOUS | RTM_MAP_NORESERVE;
+	rtm_mmap_result r = { 0, 0 };
+	size_t ps = rtm_page_size();
+	size_t len, span, head, tail;
+	uintptr_t base, start;
+
+	if (align == 0)
+		align = ps;
+	if (n == 0 || (align & (align - 1)) || align < ps) {
+		r.err = RTM_EINVAL;
+		return r;
+	}
+	len = rtm_page_round(n);
+	if (len == 0 || __builtin_add_overflow(len, align - ps, &span)) {
+		r.err = RTM_ENOMEM;
+		return r;
+	}
+
+	/* Page alignment comes free; a larger one by asking for the slack
+	 * and trimming both ends (Go: sysReserveAligned). */
+	r = rtm_mmap(hint, span, prot, flags, -1, 0);
+	if (r.err)
+		return r;
+	base = (uintptr_t)r.addr;
+	start = (base + align - 1) & ~(uintptr_t)(align - 1);
+	head = start - base;
+	tail = span - head - len;
+	if (head && (r.err = rtm_munmap((void *)base, head)) != 0)
+		goto undo;
+	if (tail && (r.err = rtm_munmap((void *)(start + len), tail)) != 0) {
+		base = start;
+		span -= head;
+		goto undo;
+	}
+	rtm_count_give(&rtm_reserved_bytes, len);
+	r.addr = (void *)start;
+	return r;
+
+undo:
+	/* A trim failed (a hook can fail any call): give back all that is
+	 * still mapped so that a failed reserve leaves nothing behind. */
+	rtm_munmap((void *)base, span);
+	r.addr = 0;
+	return r;
+}
+
+int rtm_commit(void *p, size_t n)
+{
+	size_t len;
+	int err = rtm_range(p, n, &len);
+
+	/* mprotect, not Go's MAP_FIXED remap: it fails with ENOMEM on a
+	 * range that is not mapped instead of mapping over whatever is there.
+	 * The charge is the same: under strict overcommit the reservation
+	 * carries no VM_NORESERVE, and making it writable charges it. */
+	if (!err)
+		err = rtm_mprotect(p, len, RTM_PROT_READ | RTM_PROT_WRITE);
+	if (!err)
+		rtm_count_give(&rtm_committed_bytes, len);
+	return err;
+}
+
+int rtm_decommit(void *p, size_t n)
+{
+	const int flags = RTM_MAP_PRIVATE | RTM_MAP_ANONYMOUS | RTM_MAP_NORESERVE | RTM_MAP_FIXED;
+	rtm_mmap_result r;
+	size_t len;
+	int err = rtm_range(p, n, &len);
+
+	if (err)
+		return err;
+	/* MAP_FIXED would map over a hole too: make sure the whole range is
+	 * mapped first. MADV_NORMAL changes nothing we ever set, and fails
+	 * with ENOMEM on any unmapped page. */
+	err = rtm_madvise(p, len, RTM_MADV_NORMAL);
+	if (err)
+		return err;
+	/* A fresh PROT_NONE mapping in place drops the pages and, unlike
+	 * mprotect(PROT_NONE) on touched memory, the commit charge too. */
+	r = rtm_mmap(p, len, RTM_PROT_NONE, flags, -1, 0);
+	if (r.err)
+		return r.err;
+	/* Decommitting Reserved pages is allowed (Go's sysFault takes any
+	 * range), so take back at most what is counted. */
+	rtm_count_take_upto(&rtm_committed_bytes, len);
+	return 0;
+}
+
+int rtm_purge(void *p, size_t n)
+{
+	size_t len;
+	int err = rtm_range(p, n, &len);
+
+	return err ? err : rtm_madvise(p, len, RTM_MADV_DONTNEED);
+}
+
+int rtm_purge_lazy(void *p, size_t n)
+{
+	size_t len;
+	int err = rtm_range(p, n, &len);
+
+	if (err)
+		return err;
+	if (!atomic_load_explicit(&rtm_no_madv_free, memory_order_relaxed)) {
+		err = rtm_madvise(p, len, RTM_MADV_FREE);
+		/* The range is known good, so EINVAL means no MADV_FREE here. */
+		if (err != RTM_EINVAL)
+			return err;
+		atomic_store_explicit(&rtm_no_madv_free, 1, memory_order_relaxed);
+	}
+	return rtm_madvise(p, len, RTM_MADV_DONTNEED);
+}
+
+int rtm_release_ready(void *p, size_t n, size_t ready)
+{
+	size_t len, ready_len = 0;
+	int err = rtm_range(p, n, &len);
+
+	if (err)
+		return err;
+	if (ready) {
+		ready_len = rtm_page_round(ready);
+		if (ready_len == 0 || ready_len > len)
+			return RTM_EINVAL;
+	}
+	if (!rtm_count_take(&rtm_reserved_bytes, len))
+		return RTM_EINVAL;
+	if (!rtm_count_take(&rtm_committed_bytes, ready_len)) {
+		rtm_count_give(&rtm_reserved_bytes, len);
+		return RTM_EINVAL;
+	}
+	err = rtm_munmap(p, len);
+	if (err) {
+		rtm_count_give(&rtm_reserved_bytes, len);
+		rtm_count_give(&rtm_committed_bytes, ready_len);
+	}
+	return err;
+}
+
+int rtm_release(void *p, size_t n)
+{
+	return rtm_release_ready(p, n, 0);
+}
+
+int rtm_hugepage(void *p, size_t n, int on)
+{
+	size_t len;
+	int err = rtm_range(p, n, &len);
+
+	return err ? err : rtm_madvise(p, len, on ? RTM_MADV_HUGEPAGE : RTM_MADV_NOHUGEPAGE);
+}
+
+int rtm_name(void *p, size_t n, const char *name)
+{
+	long r;
+	size_t len;
+	int err = rtm_range(p, n, &len);
+
+	if (err)
+		return err;
+	r = rtm_syscall5(RTM_NR_prctl, RTM_PR_SET_VMA, RTM_PR_SET_VMA_ANON_NAME, (long)p, (long)len,
+	                 (long)name);
+	return RTM_SYSCALL_FAILED(r) ? (int)-r : 0;
+}
+
+struct rtm_vm_stats rtm_vm_stats(void)
+{
+	struct rtm_vm_stats s;
+
+	s.reserved = atomic_load_explicit(&rtm_reserved_bytes, memory_order_relaxed);
+	s.committed = atomic_load_explicit(&rtm_committed_bytes, memory_order_relaxed);
+	return s;
+}
