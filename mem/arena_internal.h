@@ -44,6 +44,10 @@ struct rtm_arena {
 	struct rtm_arena_block first;
 };
 
+/* Internal to the library: hidden, so a shared build exports only the
+ * public API. */
+#pragma GCC visibility push(hidden)
+
 /* Bytes handed out now, padding included. */
 static inline size_t rtm_arena_used(const struct rtm_arena *a)
 {
@@ -72,5 +76,7 @@ void rtm_arena_block_free(struct rtm_arena *a, struct rtm_arena_block *b);
 
 /* Retries the release of blocks parked on the spare list. */
 void rtm_arena_spare_free(struct rtm_arena *a);
+
+#pragma GCC visibility pop
 
 #endif
