@@ -129,6 +129,8 @@ rtm_arena *rtm_arena_create_in(void *buf, size_t len)
 void rtm_arena_destroy(rtm_arena *a)
 {
 	struct rtm_arena_block *b;
+	uintptr_t base;
+	size_t size, ready;
 
 	if (!a)
 		return;
@@ -137,22 +139,25 @@ void rtm_arena_destroy(rtm_arena *a)
 		rtm_unpoison(a->first.data, a->first.usable_end - a->first.data);
 		return;
 	}
-	rtm_arena_spare_free(a);
 	for (b = a->cur; b != &a->first;) {
 		struct rtm_arena_block *prev = b->prev;
 		rtm_arena_block_free(a, b);
 		b = prev;
 	}
-	/* Last, the first block: the arena header itself lives in it.
-	 * Should the OS refuse even this, there is no one left to tell. */
+	/* A release the OS (or a hook) refused parked its block on the spare
+	 * list: one more try each, since this is the last chance. */
 	rtm_arena_spare_free(a);
-	{
-		uintptr_t base = a->first.base;
-		size_t size = a->first.size, ready = a->first.commit_end - a->first.base;
+	rtm_arena_spare_free(a);
 
-		rtm_unpoison(base, a->first.usable_end - base);
+	/* Last, the first block: the arena header itself lives in it, so
+	 * copy out what the release needs. munmap of a whole mapping fails
+	 * only on a hook's say-so; try twice, then there is no one to tell. */
+	base = a->first.base;
+	size = a->first.size;
+	ready = a->first.commit_end - a->first.base;
+	rtm_unpoison(base, a->first.usable_end - base);
+	if (rtm_release_ready((void *)base, size, ready))
 		(void)rtm_release_ready((void *)base, size, ready);
-	}
 }
 
 struct rtm_arena_stats rtm_arena_stats(const rtm_arena *a)

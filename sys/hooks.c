@@ -32,13 +32,37 @@ int rtm_hooks_enabled(void)
 }
 
 #if RTM_HOOKS
+/* The fast path tests the pointer (a relaxed load: nothing is read through
+ * it) and jumps out of line when a table is installed; the out-of-line path
+ * loads it again with acquire and may find it gone. Kept out of line so
+ * that neither compiler sets up the hook's arguments on the fast path. */
 #define RTM_HOOKED(op, ...)                                                           \
 	do {                                                                          \
+		if (__builtin_expect(atomic_load_explicit(&rtm_hooks_now,             \
+		                                          memory_order_relaxed) != 0, \
+		                     0))                                              \
+			return rtm_##op##_hooked(__VA_ARGS__);                        \
+	} while (0)
+#define RTM_HOOKED_PATH(ret, op, params, args, raw)                                   \
+	__attribute__((noinline, cold)) static ret rtm_##op##_hooked params          \
+	{                                                                             \
 		const struct rtm_hooks *h =                                           \
 		        atomic_load_explicit(&rtm_hooks_now, memory_order_acquire);   \
-		if (__builtin_expect(h != 0, 0) && h->op)                             \
-			return h->op(h->ctx, __VA_ARGS__);                            \
-	} while (0)
+		if (h && h->op)                                                       \
+			return h->op args;                                            \
+		return raw;                                                           \
+	}
+
+RTM_HOOKED_PATH(rtm_mmap_result, mmap,
+                (void *addr, size_t n, int prot, int flags, int fd, uint64_t off),
+                (h->ctx, addr, n, prot, flags, fd, off),
+                rtm_raw_mmap(addr, n, prot, flags, fd, off))
+RTM_HOOKED_PATH(int, munmap, (void *addr, size_t n), (h->ctx, addr, n),
+                rtm_raw_munmap(addr, n))
+RTM_HOOKED_PATH(int, mprotect, (void *addr, size_t n, int prot), (h->ctx, addr, n, prot),
+                rtm_raw_mprotect(addr, n, prot))
+RTM_HOOKED_PATH(int, madvise, (void *addr, size_t n, int advice), (h->ctx, addr, n, advice),
+                rtm_raw_madvise(addr, n, advice))
 #else
 #define RTM_HOOKED(op, ...) ((void)0)
 #endif

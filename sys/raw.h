@@ -6,33 +6,22 @@
 
 #include <rtmem/sys.h>
 
-/* Kernel answer -> positive errno (0 on success). */
-static inline int rtm_raw_err(long r)
-{
-	return RTM_SYSCALL_FAILED(r) ? (int)-r : 0;
-}
-
 static inline rtm_mmap_result rtm_raw_mmap(void *addr, size_t n, int prot, int flags, int fd,
                                            uint64_t off)
 {
-	rtm_mmap_result res = { 0, 0 };
 	long r;
 
 	/* The kernel would take a length past PTRDIFF_MAX, but no C object
 	 * can be that large (pointer differences overflow): musl refuses it
 	 * too. */
-	if (n >= (size_t)PTRDIFF_MAX) {
-		res.err = RTM_ENOMEM;
-		return res;
-	}
+	if (__builtin_expect(n >= (size_t)PTRDIFF_MAX, 0))
+		return (rtm_mmap_result){ 0, RTM_ENOMEM };
 #if defined(RTM_MMAP2_SHIFT)
 	/* mmap2 takes the offset in 4096-byte units in a 32-bit register:
 	 * anything finer or larger cannot be expressed, and silently
 	 * truncating it would map the wrong part of the file. */
-	if ((off & ((1u << RTM_MMAP2_SHIFT) - 1)) || off >= ((uint64_t)1 << (32 + RTM_MMAP2_SHIFT))) {
-		res.err = RTM_EINVAL;
-		return res;
-	}
+	if ((off & ((1u << RTM_MMAP2_SHIFT) - 1)) || off >= ((uint64_t)1 << (32 + RTM_MMAP2_SHIFT)))
+		return (rtm_mmap_result){ 0, RTM_EINVAL };
 	r = rtm_syscall6(RTM_NR_mmap, (long)addr, (long)n, prot, flags, fd,
 	                 (long)(off >> RTM_MMAP2_SHIFT));
 #elif defined(RTM_MMAP_ARG_BLOCK)
@@ -43,26 +32,32 @@ static inline rtm_mmap_result rtm_raw_mmap(void *addr, size_t n, int prot, int f
 #else
 	r = rtm_syscall6(RTM_NR_mmap, (long)addr, (long)n, prot, flags, fd, (long)off);
 #endif
-	if (RTM_SYSCALL_FAILED(r))
-		res.err = (int)-r;
-	else
-		res.addr = (void *)r;
-	return res;
+	if (__builtin_expect(RTM_SYSCALL_FAILED(r), 0))
+		return (rtm_mmap_result){ 0, (int)-r };
+	return (rtm_mmap_result){ (void *)r, 0 };
+}
+
+/* Kernel answer -> positive errno, for the calls whose only success value
+ * is 0 (munmap, mprotect, madvise): the answer is 0 or -errno, so the
+ * negation is the errno, with no test. */
+static inline int rtm_raw_err0(long r)
+{
+	return (int)-r;
 }
 
 static inline int rtm_raw_munmap(void *addr, size_t n)
 {
-	return rtm_raw_err(rtm_syscall2(RTM_NR_munmap, (long)addr, (long)n));
+	return rtm_raw_err0(rtm_syscall2(RTM_NR_munmap, (long)addr, (long)n));
 }
 
 static inline int rtm_raw_mprotect(void *addr, size_t n, int prot)
 {
-	return rtm_raw_err(rtm_syscall3(RTM_NR_mprotect, (long)addr, (long)n, prot));
+	return rtm_raw_err0(rtm_syscall3(RTM_NR_mprotect, (long)addr, (long)n, prot));
 }
 
 static inline int rtm_raw_madvise(void *addr, size_t n, int advice)
 {
-	return rtm_raw_err(rtm_syscall3(RTM_NR_madvise, (long)addr, (long)n, advice));
+	return rtm_raw_err0(rtm_syscall3(RTM_NR_madvise, (long)addr, (long)n, advice));
 }
 
 #endif

@@ -1,0 +1,62 @@
+#include "fault_hooks.h"
+
+static int fault_now(struct fault_plan *p)
+{
+	p->calls++;
+	if (p->calls != p->fail_at)
+		return 0;
+	p->failed++;
+	return 1;
+}
+
+static rtm_mmap_result f_mmap(void *ctx, void *addr, size_t n, int prot, int flags, int fd,
+                              uint64_t off)
+{
+	struct fault_plan *p = ctx;
+	rtm_mmap_result r = { 0, 0 };
+
+	if (fault_now(p)) {
+		r.err = p->err;
+		return r;
+	}
+	return rtm_sys_mmap(addr, n, prot, flags, fd, off);
+}
+
+static int f_munmap(void *ctx, void *addr, size_t n)
+{
+	struct fault_plan *p = ctx;
+	return fault_now(p) ? p->err : rtm_sys_munmap(addr, n);
+}
+
+static int f_mprotect(void *ctx, void *addr, size_t n, int prot)
+{
+	struct fault_plan *p = ctx;
+	return fault_now(p) ? p->err : rtm_sys_mprotect(addr, n, prot);
+}
+
+static int f_madvise(void *ctx, void *addr, size_t n, int advice)
+{
+	struct fault_plan *p = ctx;
+	return fault_now(p) ? p->err : rtm_sys_madvise(addr, n, advice);
+}
+
+static struct rtm_hooks fault_table;
+
+void fault_install(struct fault_plan *plan, unsigned fail_at, int err)
+{
+	plan->calls = 0;
+	plan->fail_at = fail_at;
+	plan->err = err;
+	plan->failed = 0;
+	fault_table.mmap = f_mmap;
+	fault_table.munmap = f_munmap;
+	fault_table.mprotect = f_mprotect;
+	fault_table.madvise = f_madvise;
+	fault_table.ctx = plan;
+	rtm_set_hooks(&fault_table);
+}
+
+void fault_remove(void)
+{
+	rtm_set_hooks(0);
+}

@@ -1,0 +1,44 @@
+/* What /proc/self/maps says: how many mappings and how many bytes. Read
+ * with open/read into a static buffer, so taking a snapshot maps nothing
+ * itself (stdio would malloc, and malloc may mmap). */
+#ifndef RTM_TEST_MAPS_H
+#define RTM_TEST_MAPS_H
+
+#include <fcntl.h>
+#include <stddef.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+struct maps_snapshot {
+	size_t count;
+	size_t bytes;
+};
+
+static inline struct maps_snapshot maps_snapshot(void)
+{
+	static char buf[1 << 20];
+	struct maps_snapshot s = { 0, 0 };
+	size_t len = 0;
+	ssize_t r;
+	int fd = open("/proc/self/maps", O_RDONLY | O_CLOEXEC);
+
+	if (fd < 0)
+		abort();
+	while ((r = read(fd, buf + len, sizeof buf - 1 - len)) > 0)
+		len += (size_t)r;
+	close(fd);
+	buf[len] = 0;
+	for (char *line = buf; *line; ) {
+		char *end;
+		unsigned long lo = strtoul(line, &end, 16);
+		unsigned long hi = strtoul(end + 1, &end, 16);
+		s.count++;
+		s.bytes += hi - lo;
+		while (*end && *end != '\n')
+			end++;
+		line = *end ? end + 1 : end;
+	}
+	return s;
+}
+
+#endif
