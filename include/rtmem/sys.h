@@ -46,7 +46,9 @@ typedef struct rtm_mmap_result {
  *               RTM_MAP_SHARED / RTM_MAP_PRIVATE.
  *               On 32-bit (mmap2) architectures also: off >= 2^44, which
  *               mmap2 cannot express (no syscall made).
- *   RTM_ENOMEM  n >= PTRDIFF_MAX (no syscall made); no address space left;
+ *   RTM_ENOMEM  n >= PTRDIFF_MAX (on 32-bit architectures checked before any
+ *               syscall; 64-bit kernels give the same answer); no address
+ *               space left;
  *               RLIMIT_AS or the overcommit policy refused the commit.
  *   RTM_EBADF   fd is not an open file and RTM_MAP_ANONYMOUS is not set.
  *   RTM_EEXIST  RTM_MAP_FIXED_NOREPLACE and the range overlaps a mapping.

@@ -2,6 +2,7 @@
  * failed in turn, and the public call must fail cleanly (an error value,
  * nothing changed) and leave no mapping behind once the scenario's own
  * objects are cleaned up. */
+#define _GNU_SOURCE
 #include <check.h>
 #include <errno.h>
 #include <stdio.h>
