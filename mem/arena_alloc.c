@@ -93,7 +93,7 @@ void *rtm_arena_alloc_zeroed(rtm_arena *a, size_t size, size_t align)
 void *rtm_arena_resize(rtm_arena *a, void *p, size_t old_size, size_t new_size, size_t align)
 {
 	struct rtm_arena_block *b = a->cur;
-	uintptr_t q = (uintptr_t)p, end;
+	uintptr_t q = (uintptr_t)p;
 	void *n;
 
 	if (!p)
@@ -116,7 +116,8 @@ void *rtm_arena_resize(rtm_arena *a, void *p, size_t old_size, size_t new_size, 
 			return p;
 		}
 		if (new_size - old_size <= rtm_arena_room(a) && new_size <= b->usable_end - q) {
-			end = q + new_size;
+			uintptr_t end = q + new_size;
+
 			if (rtm_arena_commit_to(a, b, end))
 				return 0;
 			rtm_arena_take(a, a->win.ptr, end);
