@@ -15,9 +15,9 @@ static rtm_mmap_result libc_mmap(void *ctx, void *addr, size_t n, int prot, int 
 	void *p;
 
 	(void)ctx;
-	/* off_t may be 32 bits in a build without _FILE_OFFSET_BITS=64: an
-	 * offset it cannot carry must fail, not wrap. */
-	if ((uint64_t)(off_t)off != off || (off_t)off < 0) {
+	/* An offset off_t cannot carry must fail, not wrap (the kernel
+	 * ignores the offset of an anonymous mapping, so there it passes). */
+	if (!(flags & MAP_ANONYMOUS) && ((uint64_t)(off_t)off != off || (off_t)off < 0)) {
 		res.err = EOVERFLOW;
 		return res;
 	}

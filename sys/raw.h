@@ -11,14 +11,14 @@ static inline rtm_mmap_result rtm_raw_mmap(void *addr, size_t n, int prot, int f
 {
 	long r;
 
-#if UINTPTR_MAX <= 0xffffffffu
 	/* A 32-bit kernel would map a length past PTRDIFF_MAX, but no C
 	 * object can be that large (pointer differences overflow): musl
-	 * refuses it too. A 64-bit kernel refuses it by itself (ENOMEM: past
-	 * TASK_SIZE), so there the check would only cost instructions. */
+	 * refuses it too. A 64-bit kernel refuses such lengths itself, but
+	 * only after checking other things (a bad fd gives EBADF, MAP_HUGETLB
+	 * rounding SIZE_MAX to 0 gives EINVAL): checking first makes the
+	 * answer RTM_ENOMEM everywhere, for three instructions. */
 	if (__builtin_expect(n >= (size_t)PTRDIFF_MAX, 0))
 		return (rtm_mmap_result){ 0, RTM_ENOMEM };
-#endif
 #if defined(RTM_MMAP2_SHIFT)
 	/* mmap2 takes the offset in 4096-byte units in a 32-bit register:
 	 * anything finer or larger cannot be expressed, and silently

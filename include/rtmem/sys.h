@@ -13,7 +13,8 @@
  * Errors: every function returns 0 or a positive errno (RTM_E* from
  * <rtmem/errno.h>, equal to the system's E* values). errno is never read or
  * written; no function here takes a lock or uses TLS, so all of them are
- * async-signal-safe when no hooks are installed (and when the hooks are).
+ * async-signal-safe when no hooks are installed, and with hooks when the
+ * hooks are.
  *
  * The errors listed are the ones rtmem itself detects or that the kernel
  * gives for the documented misuse; the kernel may report others (its man
@@ -42,13 +43,14 @@ typedef struct rtm_mmap_result {
  * Errors:
  *   RTM_EINVAL  n == 0; off not a multiple of the page size (4096 on the
  *               mmap2 architectures, checked before any syscall); addr not
- *               page aligned with RTM_MAP_FIXED; neither or both of
- *               RTM_MAP_SHARED / RTM_MAP_PRIVATE.
+ *               page aligned with RTM_MAP_FIXED; neither of RTM_MAP_SHARED /
+ *               RTM_MAP_PRIVATE, or both for an anonymous mapping (on a
+ *               file, both is the kernel's MAP_SHARED_VALIDATE, which refuses
+ *               unknown flags with EOPNOTSUPP).
  *               On 32-bit (mmap2) architectures also: off >= 2^44, which
  *               mmap2 cannot express (no syscall made).
- *   RTM_ENOMEM  n >= PTRDIFF_MAX (on 32-bit architectures checked before any
- *               syscall; 64-bit kernels give the same answer); no address
- *               space left;
+ *   RTM_ENOMEM  n >= PTRDIFF_MAX (checked before anything else, no syscall
+ *               made); no address space left;
  *               RLIMIT_AS or the overcommit policy refused the commit.
  *   RTM_EBADF   fd is not an open file and RTM_MAP_ANONYMOUS is not set.
  *   RTM_EEXIST  RTM_MAP_FIXED_NOREPLACE and the range overlaps a mapping.
