@@ -3,9 +3,11 @@
  * Sanitizers intercept these libc symbols, which is the point. */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <stdint.h>
 #include <sys/mman.h>
 
 #include <rtmem/libc_hooks.h>
+#include <rtmem/vm.h>
 
 static rtm_mmap_result libc_mmap(void *ctx, void *addr, size_t n, int prot, int flags, int fd,
                                  uint64_t off)
@@ -49,6 +51,11 @@ static int libc_mprotect(void *ctx, void *addr, size_t n, int prot)
 {
 	int saved = errno;
 	(void)ctx;
+	/* musl's mprotect rounds addr down to its page, changing memory the
+	 * caller did not name; the kernel (and rtm_sys_mprotect) refuses an
+	 * unaligned address, and so must the hook. */
+	if ((uintptr_t)addr & (rtm_page_size() - 1))
+		return EINVAL;
 	return libc_result(mprotect(addr, n, prot), saved);
 }
 

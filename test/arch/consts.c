@@ -1,0 +1,105 @@
+/* rtmem's own copies of kernel constants against the system's: a compile
+ * error here is a wrong number in the arch/ headers, <rtmem/mman.h> or
+ * <rtmem/errno.h>. Built for every architecture (each cross build checks
+ * its own arch header against that target's libc headers); consts.py makes
+ * sure every constant the headers define is listed below. */
+#define _GNU_SOURCE
+#include <elf.h>
+#include <errno.h>
+#include <linux/prctl.h>
+#include <stdio.h>
+#include <sys/mman.h>
+#include <sys/syscall.h>
+
+#include <rtmem/errno.h>
+#include <rtmem/mman.h>
+#include <rtmem/syscall.h>
+
+#include "kabi.h"
+
+#define SAME(rtm, sys) _Static_assert((rtm) == (sys), #rtm " differs from " #sys)
+
+SAME(RTM_NR_write, SYS_write);
+SAME(RTM_NR_getpid, SYS_getpid);
+SAME(RTM_NR_kill, SYS_kill);
+SAME(RTM_NR_prctl, SYS_prctl);
+SAME(RTM_NR_munmap, SYS_munmap);
+SAME(RTM_NR_mprotect, SYS_mprotect);
+SAME(RTM_NR_madvise, SYS_madvise);
+SAME(RTM_NR_exit_group, SYS_exit_group);
+/* Where mmap2 exists it is the one to use: the plain mmap of those
+ * architectures takes a byte offset of only 32 bits. */
+#ifdef SYS_mmap2
+SAME(RTM_NR_mmap, SYS_mmap2);
+_Static_assert(RTM_MMAP2_SHIFT == 12, "mmap2 counts 4096-byte units on every architecture");
+#else
+SAME(RTM_NR_mmap, SYS_mmap);
+#ifdef RTM_MMAP2_SHIFT
+#error "RTM_MMAP2_SHIFT set on an architecture without mmap2"
+#endif
+#endif
+
+SAME(RTM_PROT_NONE, PROT_NONE);
+SAME(RTM_PROT_READ, PROT_READ);
+SAME(RTM_PROT_WRITE, PROT_WRITE);
+SAME(RTM_PROT_EXEC, PROT_EXEC);
+
+SAME(RTM_MAP_SHARED, MAP_SHARED);
+SAME(RTM_MAP_PRIVATE, MAP_PRIVATE);
+SAME(RTM_MAP_FIXED, MAP_FIXED);
+SAME(RTM_MAP_ANONYMOUS, MAP_ANONYMOUS);
+SAME(RTM_MAP_NORESERVE, MAP_NORESERVE);
+SAME(RTM_MAP_POPULATE, MAP_POPULATE);
+SAME(RTM_MAP_FIXED_NOREPLACE, MAP_FIXED_NOREPLACE);
+
+SAME(RTM_MADV_NORMAL, MADV_NORMAL);
+SAME(RTM_MADV_DONTNEED, MADV_DONTNEED);
+SAME(RTM_MADV_FREE, MADV_FREE);
+SAME(RTM_MADV_HUGEPAGE, MADV_HUGEPAGE);
+SAME(RTM_MADV_NOHUGEPAGE, MADV_NOHUGEPAGE);
+/* glibc 2.36 (Debian 12) predates MADV_COLLAPSE (Linux 6.1): then the
+ * kernel's own header has it, when it is new enough. */
+#ifndef MADV_COLLAPSE
+#include <linux/mman.h>
+#endif
+#ifdef MADV_COLLAPSE
+SAME(RTM_MADV_COLLAPSE, MADV_COLLAPSE);
+#endif
+
+SAME(RTM_EPERM, EPERM);
+SAME(RTM_ENOENT, ENOENT);
+SAME(RTM_EINTR, EINTR);
+SAME(RTM_EBADF, EBADF);
+SAME(RTM_EAGAIN, EAGAIN);
+SAME(RTM_ENOMEM, ENOMEM);
+SAME(RTM_EACCES, EACCES);
+SAME(RTM_EFAULT, EFAULT);
+SAME(RTM_EEXIST, EEXIST);
+SAME(RTM_ENODEV, ENODEV);
+SAME(RTM_EINVAL, EINVAL);
+SAME(RTM_ENFILE, ENFILE);
+SAME(RTM_EMFILE, EMFILE);
+SAME(RTM_ETXTBSY, ETXTBSY);
+SAME(RTM_EFBIG, EFBIG);
+SAME(RTM_ENOSYS, ENOSYS);
+SAME(RTM_EOVERFLOW, EOVERFLOW);
+
+/* prctl numbers rtmem keeps, when a public header has them. */
+#ifdef RTM_PR_SET_VMA
+SAME(RTM_PR_SET_VMA, PR_SET_VMA);
+SAME(RTM_PR_SET_VMA_ANON_NAME, PR_SET_VMA_ANON_NAME);
+#endif
+
+/* The self-test's own (test/selftest/kabi.h). */
+SAME(SELFTEST_PR_GET_DUMPABLE, PR_GET_DUMPABLE);
+SAME(SELFTEST_PR_GET_NAME, PR_GET_NAME);
+SAME(SELFTEST_PR_GET_NO_NEW_PRIVS, PR_GET_NO_NEW_PRIVS);
+SAME(SELFTEST_AT_NULL, AT_NULL);
+SAME(SELFTEST_AT_PAGESZ, AT_PAGESZ);
+SAME(SELFTEST_AT_ENTRY, AT_ENTRY);
+
+int main(void)
+{
+	printf("rtmem constants match the system headers on %s\n", RTM_ARCH_NAME);
+	return 0;
+}
