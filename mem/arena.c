@@ -1,4 +1,6 @@
 /* Arena life: create (in OS memory or caller memory), destroy, stats. */
+#include <stdatomic.h>
+
 #include "arena_internal.h"
 
 /* The arena header, rounded so the data after it starts 16-byte aligned. */
@@ -27,6 +29,17 @@ void rtm_arena_window_update(struct rtm_arena *a)
 	a->win.end = end;
 }
 
+/* Serials count across all arenas: a mark names its block by address and
+ * serial, and a destroyed arena's blocks come back at the same addresses
+ * in the next arena, so per-arena counting would let a dead arena's mark
+ * rewind a live one. Relaxed: only uniqueness matters. */
+static _Atomic size_t rtm_arena_serials;
+
+size_t rtm_arena_serial(void)
+{
+	return atomic_fetch_add_explicit(&rtm_arena_serials, 1, memory_order_relaxed);
+}
+
 static size_t rtm_round_pow2(size_t n, size_t to)
 {
 	return n > (size_t)-1 - (to - 1) ? 0 : (n + to - 1) & ~(to - 1);
@@ -38,8 +51,7 @@ static void rtm_arena_init(struct rtm_arena *a, struct rtm_arena_block *first)
 	a->spare = 0;
 	a->peak = 0;
 	a->blocks = 1;
-	a->next_serial = 1;
-	first->serial = 0;
+	first->serial = rtm_arena_serial();
 	a->win.ptr = first->data;
 	rtm_arena_window_update(a);
 }
@@ -64,7 +76,10 @@ rtm_arena *rtm_arena_create(const struct rtm_arena_config *cfg)
 	proto.commit_step =
 	        rtm_round_pow2(cfg->commit_step ? cfg->commit_step : RTM_DEFAULT_COMMIT_STEP, step_unit);
 	proto.retain = cfg->retain ? rtm_round_pow2(cfg->retain, ps) : 0;
-	if (!proto.reserve || !proto.commit_step || (cfg->retain && !proto.retain))
+	/* No step can be larger than an object may be (and the rounding in
+	 * arena_block.c relies on that bound). */
+	if (!proto.reserve || !proto.commit_step || proto.commit_step > (size_t)PTRDIFF_MAX ||
+	    (cfg->retain && !proto.retain))
 		return 0;
 
 	first = rtm_arena_block_map(&proto, RTM_ARENA_HDR, __builtin_offsetof(struct rtm_arena, first),

@@ -108,6 +108,11 @@ void *rtm_arena_resize(rtm_arena *a, void *p, size_t old_size, size_t new_size, 
 	/* The newest allocation ends at the bump pointer: move it. */
 	if (q >= b->data && q < a->win.ptr && a->win.ptr - q == old_size) {
 		if (new_size <= old_size) {
+			/* Stats fold the current use into peak; moving the
+			 * bump pointer back must not take the high point along. */
+			size_t used = rtm_arena_used(a);
+			if (used > a->peak)
+				a->peak = used;
 			if (a->win.ptr > b->dirty_end)
 				b->dirty_end = a->win.ptr;
 			a->win.ptr = q + new_size;

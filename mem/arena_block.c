@@ -12,6 +12,26 @@ static size_t rtm_round_up(size_t n, size_t to)
 	return n > (size_t)-1 - (to - 1) ? 0 : (n + to - 1) & ~(to - 1);
 }
 
+/* n rounded up to a multiple of step, 0 if that overflows. A commit step
+ * is only rounded to whole pages, so it need not be a power of two. The
+ * remainder comes from shift-and-subtract: 32-bit arm has no divide
+ * instruction, and the core may not call libgcc's __aeabi_uidivmod. This
+ * runs once per commit, a path that ends in a system call anyway. */
+static size_t rtm_round_up_steps(size_t n, size_t step)
+{
+	size_t rem = 0;
+
+	for (int bit = (int)(sizeof(size_t) * 8) - 1; bit >= 0; bit--) {
+		/* rem < step <= PTRDIFF_MAX, so the shift cannot carry out. */
+		rem = (rem << 1) | ((n >> bit) & 1);
+		if (rem >= step)
+			rem -= step;
+	}
+	if (rem == 0)
+		return n;
+	return n > (size_t)-1 - (step - rem) ? 0 : n + (step - rem);
+}
+
 /* Commits b up to at least `end`, in whole steps from the block's start,
  * never past its data. Returns 0 or an errno; *grown gets the bytes added. */
 static int rtm_block_commit_to(struct rtm_arena_block *b, size_t step, uintptr_t end,
@@ -23,7 +43,7 @@ static int rtm_block_commit_to(struct rtm_arena_block *b, size_t step, uintptr_t
 	*grown = 0;
 	if (end <= b->commit_end)
 		return 0;
-	want = b->base + rtm_round_up(end - b->base, step);
+	want = b->base + rtm_round_up_steps(end - b->base, step);
 	if (want < end || want > b->usable_end)
 		want = b->usable_end;
 	err = rtm_commit((void *)b->commit_end, want - b->commit_end);
@@ -71,7 +91,7 @@ struct rtm_arena_block *rtm_arena_block_map(const struct rtm_arena *a, size_t hd
 			break;
 		if (want <= floor)
 			return 0;
-		want = rtm_round_up(want / 2, ralign ? ralign : ps);
+		want = rtm_round_up(want >> 1, ralign ? ralign : ps);
 		if (want < floor)
 			want = floor;
 	}
@@ -112,7 +132,7 @@ struct rtm_arena_block *rtm_arena_block_new(struct rtm_arena *a, size_t size, si
 
 	if (!b)
 		return 0;
-	b->serial = a->next_serial++;
+	b->serial = rtm_arena_serial();
 	a->reserved += b->size;
 	a->committed += b->commit_end - b->base;
 	a->blocks++;

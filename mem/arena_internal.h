@@ -29,7 +29,8 @@ struct rtm_arena_block {
 	                                 still the kernel's zero pages */
 	size_t size;                  /* reservation length, guard page included */
 	size_t used_before;           /* bytes handed out in all older blocks */
-	size_t serial;                /* tells a live block from a reused address */
+	size_t serial;                /* unique in the process: tells a live block from
+	                                 a reused address, in any arena */
 };
 
 struct rtm_arena {
@@ -37,7 +38,7 @@ struct rtm_arena {
 	struct rtm_arena_block *cur;  /* the newest block, where ptr lives */
 	struct rtm_arena_block *spare; /* blocks whose release failed, retried later */
 	size_t reserve, commit_step, retain, limit;
-	size_t peak, blocks, next_serial;
+	size_t peak, blocks;
 	size_t committed, reserved; /* totals over all blocks */
 	unsigned flags;
 	const char *name;
@@ -53,6 +54,9 @@ static inline size_t rtm_arena_used(const struct rtm_arena *a)
 {
 	return a->cur->used_before + (a->win.ptr - a->cur->data);
 }
+
+/* A block serial no block in the process has had. */
+size_t rtm_arena_serial(void);
 
 /* Recomputes the inline window after the slow path moved anything. */
 void rtm_arena_window_update(struct rtm_arena *a);

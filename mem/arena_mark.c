@@ -33,11 +33,14 @@ static struct rtm_arena_block *rtm_mark_block(struct rtm_arena *a, struct rtm_ar
  * memory simply stays committed and counted. */
 static void rtm_arena_trim(struct rtm_arena *a, struct rtm_arena_block *b)
 {
-	size_t mask = rtm_page_size() - 1;
 	uintptr_t keep = b->base + a->retain;
+	size_t mask;
 
+	/* Before anything else: an arena in caller memory makes no OS call,
+	 * and the first rtm_page_size() may be one (its probe). */
 	if (a->retain == 0 || (a->flags & RTM_ARENA_IN_PLACE_))
 		return;
+	mask = rtm_page_size() - 1;
 	if (keep < a->win.ptr)
 		keep = (a->win.ptr + mask) & ~(uintptr_t)mask;
 	if (keep >= b->commit_end)
@@ -49,6 +52,12 @@ static void rtm_arena_trim(struct rtm_arena *a, struct rtm_arena_block *b)
 		rtm_poison(keep, b->commit_end - keep);
 		return;
 	}
+	/* The decommit mapped fresh memory in place, which has neither the
+	 * huge page advice nor the name the block was given. */
+	if (a->flags & RTM_ARENA_HUGEPAGES)
+		(void)rtm_hugepage((void *)keep, b->commit_end - keep, 1);
+	if (a->name)
+		(void)rtm_name((void *)keep, b->commit_end - keep, a->name);
 	a->committed -= b->commit_end - keep;
 	b->commit_end = keep;
 	if (b->dirty_end > keep)

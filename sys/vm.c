@@ -63,15 +63,29 @@ static int rtm_range(void *p, size_t n, size_t *len)
 	return 0;
 }
 
+/* 0 if every page of a checked range is mapped, else ENOMEM, with no
+ * other effect: MADV_NORMAL only resets advice rtmem never gives. mprotect
+ * and madvise apply themselves to the mapped pages before they report a
+ * hole, so the calls that change pages ask this first: a failure must
+ * leave the region as it was. */
+static int rtm_mapped(void *p, size_t len)
+{
+	return rtm_madvise(p, len, RTM_MADV_NORMAL);
+}
+
 rtm_mmap_result rtm_reserve(void *hint, size_t n, size_t align)
 {
 	const int prot = RTM_PROT_NONE;
 	const int flags = RTM_MAP_PRIVATE | RTM_MAP_ANONYMOUS | RTM_MAP_NORESERVE;
-	rtm_mmap_result r = { 0, 0 };
+	rtm_mmap_result r;
 	size_t ps = rtm_page_size();
 	size_t len, span, head, tail;
 	uintptr_t base, start;
 
+	/* Member by member: clang -O0 turns a zero initializer of the struct
+	 * into a call to memset, which the libc-free core cannot link. */
+	r.addr = 0;
+	r.err = 0;
 	if (align == 0)
 		align = ps;
 	if (n == 0 || (align & (align - 1)) || align < ps) {
@@ -117,6 +131,8 @@ int rtm_commit(void *p, size_t n)
 	size_t len;
 	int err = rtm_range(p, n, &len);
 
+	if (!err)
+		err = rtm_mapped(p, len);
 	/* mprotect, not Go's MAP_FIXED remap: it fails with ENOMEM on a
 	 * range that is not mapped instead of mapping over whatever is there.
 	 * The charge is the same: under strict overcommit the reservation
@@ -137,10 +153,8 @@ int rtm_decommit(void *p, size_t n)
 
 	if (err)
 		return err;
-	/* MAP_FIXED would map over a hole too: make sure the whole range is
-	 * mapped first. MADV_NORMAL changes nothing we ever set, and fails
-	 * with ENOMEM on any unmapped page. */
-	err = rtm_madvise(p, len, RTM_MADV_NORMAL);
+	/* MAP_FIXED would map over a hole too. */
+	err = rtm_mapped(p, len);
 	if (err)
 		return err;
 	/* A fresh PROT_NONE mapping in place drops the pages and, unlike
@@ -159,6 +173,8 @@ int rtm_purge(void *p, size_t n)
 	size_t len;
 	int err = rtm_range(p, n, &len);
 
+	if (!err)
+		err = rtm_mapped(p, len);
 	return err ? err : rtm_madvise(p, len, RTM_MADV_DONTNEED);
 }
 
@@ -167,6 +183,8 @@ int rtm_purge_lazy(void *p, size_t n)
 	size_t len;
 	int err = rtm_range(p, n, &len);
 
+	if (!err)
+		err = rtm_mapped(p, len);
 	if (err)
 		return err;
 	if (!atomic_load_explicit(&rtm_no_madv_free, memory_order_relaxed)) {
@@ -191,6 +209,11 @@ int rtm_release_ready(void *p, size_t n, size_t ready)
 		if (ready_len == 0 || ready_len > len)
 			return RTM_EINVAL;
 	}
+	/* A hole means some of it was released already: the totals alone
+	 * miss a double release while other regions keep them high. */
+	err = rtm_mapped(p, len);
+	if (err)
+		return err == RTM_ENOMEM ? RTM_EINVAL : err;
 	if (!rtm_count_take(&rtm_reserved_bytes, len))
 		return RTM_EINVAL;
 	if (!rtm_count_take(&rtm_committed_bytes, ready_len)) {
