@@ -5,7 +5,6 @@ struct rtm_arena_mark rtm_arena_save(rtm_arena *a)
 {
 	struct rtm_arena_mark m;
 
-	m.block_ = a->cur;
 	m.ptr_ = (char *)a->win.ptr;
 	m.serial_ = a->cur->serial;
 	return m;
@@ -19,9 +18,11 @@ static struct rtm_arena_block *rtm_mark_block(struct rtm_arena *a, struct rtm_ar
 	uintptr_t p = (uintptr_t)m.ptr_;
 
 	for (b = a->cur; b; b = b->prev) {
-		if (b != m.block_)
+		/* Serials are unique in the process: a foreign mark, or
+		 * one of a released block, matches no block here. */
+		if (b->serial != m.serial_)
 			continue;
-		if (b->serial != m.serial_ || p < b->data)
+		if (p < b->data)
 			return 0;
 		return p <= (b == a->cur ? a->win.ptr : b->top) ? b : 0;
 	}
@@ -94,7 +95,6 @@ void rtm_arena_reset(rtm_arena *a)
 {
 	struct rtm_arena_mark m;
 
-	m.block_ = &a->first;
 	m.ptr_ = (char *)a->first.data;
 	m.serial_ = a->first.serial;
 	rtm_arena_rewind(a, m);

@@ -119,9 +119,10 @@ void *rtm_arena_alloc_zeroed(rtm_arena *a, size_t size, size_t align);
  * rtm_arena_alloc, and then p is untouched and still valid. */
 void *rtm_arena_resize(rtm_arena *a, void *p, size_t old_size, size_t new_size, size_t align);
 
-/* A position in an arena, to rewind to. Its fields are private. */
+/* A position in an arena, to rewind to. Its fields are private: the
+ * position and the process-unique serial of the block it lies in. Two
+ * words, so every ABI passes it in registers. */
 struct rtm_arena_mark {
-	void *block_;
 	char *ptr_;
 	size_t serial_;
 };
@@ -130,9 +131,14 @@ struct rtm_arena_mark rtm_arena_save(rtm_arena *a);
 
 /* Frees everything allocated after m was saved. Blocks chained after m's
  * block go back to the OS; in m's block, committed memory past the retain
- * budget is decommitted. A mark from another arena, or one that is stale
- * (its block was released, or the arena has already been rewound to
- * before it) is ignored: the arena is unchanged. */
+ * budget is decommitted. A mark may be used any number of times.
+ * Ignored, with the arena unchanged: a mark from another arena (or a
+ * destroyed one), a mark whose block has been released, and a mark past
+ * the arena's current position (the arena was rewound to before it and
+ * has not grown past it again). Not detected: a mark taken before a
+ * rewind to an earlier point, once the arena has grown past it again;
+ * rewinding there frees what was allocated since that point, as any
+ * rewind does, including allocations made after the earlier rewind. */
 void rtm_arena_rewind(rtm_arena *a, struct rtm_arena_mark m);
 
 /* Frees everything: rewinds to the start of the first block. */

@@ -103,7 +103,7 @@ START_TEST(a_mark_from_another_arena_is_ignored)
 	/* Even one whose position is inside a's current block. */
 	{
 		struct rtm_arena_mark mixed = rtm_arena_save(a);
-		mixed.block_ = mb.block_;
+		mixed.serial_ = mb.serial_;
 		assert_ignored(a, mixed);
 	}
 	rtm_arena_destroy(a);
