@@ -81,14 +81,21 @@ int __wrap_madvise(void *addr, size_t n, int advice)
 
 static atomic_int checks, failures;
 
-/* TAP numbers must be unique even when the worker thread checks too. */
+static pthread_mutex_t tap_lock = PTHREAD_MUTEX_INITIALIZER;
+
+/* TAP numbers must be unique and in order even when the worker thread
+ * checks too: the number and its line are taken under one lock. */
 static int check(int ok, const char *what)
 {
-	int n = atomic_fetch_add(&checks, 1) + 1;
+	int n;
 
+	pthread_mutex_lock(&tap_lock);
+	n = atomic_fetch_add(&checks, 1) + 1;
 	if (!ok)
 		atomic_fetch_add(&failures, 1);
 	printf("%s %d - %s\n", ok ? "ok" : "not ok", n, what);
+	fflush(stdout);
+	pthread_mutex_unlock(&tap_lock);
 	return ok;
 }
 
