@@ -40,11 +40,6 @@ size_t rtm_arena_serial(void)
 	return atomic_fetch_add_explicit(&rtm_arena_serials, 1, memory_order_relaxed);
 }
 
-static size_t rtm_round_pow2(size_t n, size_t to)
-{
-	return n > (size_t)-1 - (to - 1) ? 0 : (n + to - 1) & ~(to - 1);
-}
-
 static void rtm_arena_init(struct rtm_arena *a, struct rtm_arena_block *first)
 {
 	a->cur = first;
@@ -58,7 +53,9 @@ static void rtm_arena_init(struct rtm_arena *a, struct rtm_arena_block *first)
 
 rtm_arena *rtm_arena_create(const struct rtm_arena_config *cfg)
 {
-	static const struct rtm_arena_config defaults = { 0, 0, 0, 0, 0, 0 };
+	/* Never written. Not const: all zero, gcc then puts it in .bss,
+	 * which takes no bytes of the file, not 48 in .rodata. */
+	static struct rtm_arena_config defaults;
 	struct rtm_arena proto, *a;
 	struct rtm_arena_block *first;
 	size_t ps = rtm_page_size();
@@ -72,10 +69,10 @@ rtm_arena *rtm_arena_create(const struct rtm_arena_config *cfg)
 	proto.name = cfg->name;
 	proto.limit = cfg->limit;
 	step_unit = (cfg->flags & RTM_ARENA_HUGEPAGES) ? RTM_HUGE_PAGE : ps;
-	proto.reserve = rtm_round_pow2(cfg->reserve ? cfg->reserve : RTM_DEFAULT_RESERVE, step_unit);
+	proto.reserve = rtm_arena_round_up(cfg->reserve ? cfg->reserve : RTM_DEFAULT_RESERVE, step_unit);
 	proto.commit_step =
-	        rtm_round_pow2(cfg->commit_step ? cfg->commit_step : RTM_DEFAULT_COMMIT_STEP, step_unit);
-	proto.retain = cfg->retain ? rtm_round_pow2(cfg->retain, ps) : 0;
+	        rtm_arena_round_up(cfg->commit_step ? cfg->commit_step : RTM_DEFAULT_COMMIT_STEP, step_unit);
+	proto.retain = rtm_arena_round_up(cfg->retain, ps); /* 0 stays 0 */
 	/* No step can be larger than an object may be (and the rounding in
 	 * arena_block.c relies on that bound). */
 	if (!proto.reserve || !proto.commit_step || proto.commit_step > (size_t)PTRDIFF_MAX ||
@@ -144,14 +141,16 @@ rtm_arena *rtm_arena_create_in(void *buf, size_t len)
 void rtm_arena_destroy(rtm_arena *a)
 {
 	struct rtm_arena_block *b;
-	uintptr_t base;
-	size_t size, ready;
 
 	if (!a)
 		return;
 	if (a->flags & RTM_ARENA_IN_PLACE_) {
-		/* Caller memory goes back to the caller as plain bytes. */
-		rtm_unpoison(a->first.data, a->first.usable_end - a->first.data);
+		/* Caller memory goes back to the caller as plain bytes. What
+		 * was handed out keeps its contents and, under memcheck, their
+		 * definedness: there only the rest is poisoned (poison.h). */
+		uintptr_t from = RTM_POISON_PADDING ? a->first.data : a->win.ptr;
+
+		rtm_unpoison(from, a->first.usable_end - from);
 		return;
 	}
 	for (b = a->cur; b != &a->first;) {
@@ -164,15 +163,12 @@ void rtm_arena_destroy(rtm_arena *a)
 	rtm_arena_spare_free(a);
 	rtm_arena_spare_free(a);
 
-	/* Last, the first block: the arena header itself lives in it, so
-	 * copy out what the release needs. munmap of a whole mapping fails
-	 * only on a hook's say-so; try twice, then there is no one to tell. */
-	base = a->first.base;
-	size = a->first.size;
-	ready = a->first.commit_end - a->first.base;
-	rtm_unpoison(base, a->first.usable_end - base);
-	if (rtm_release_ready((void *)base, size, ready))
-		(void)rtm_release_ready((void *)base, size, ready);
+	/* Last, the first block, which holds the arena header itself (a
+	 * failed release leaves it mapped, so a second try can read it).
+	 * munmap of a whole mapping fails only on a hook's say-so; try
+	 * twice, then there is no one to tell. */
+	if (rtm_arena_block_unmap(&a->first))
+		(void)rtm_arena_block_unmap(&a->first);
 }
 
 struct rtm_arena_stats rtm_arena_stats(const rtm_arena *a)

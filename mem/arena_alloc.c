@@ -44,6 +44,8 @@ void *rtm_arena_alloc_slow(rtm_arena *a, size_t size, size_t align)
 	if (need <= b->usable_end - cur) {
 		if (rtm_arena_commit_to(a, b, cur + need))
 			return 0;
+		if (!RTM_POISON_PADDING)
+			rtm_unpoison(cur, pad);
 		return rtm_arena_take(a, cur + pad, cur + need);
 	}
 
@@ -82,9 +84,12 @@ void *rtm_arena_alloc_zeroed(rtm_arena *a, size_t size, size_t align)
 	b = a->cur; /* a new block may have been chained */
 	end = p + (size ? size : 1);
 	dirty = b->dirty_end;
-	/* Past dirty_end the memory is the kernel's zero pages. */
+	/* Past dirty_end the memory is the kernel's zero pages, which the
+	 * allocation told memcheck were undefined. */
 	if (p < dirty)
 		rtm_bytes_zero((void *)p, (end < dirty ? end : dirty) - p);
+	if (end > dirty)
+		rtm_defined(p > dirty ? p : dirty, end - (p > dirty ? p : dirty));
 	if (end > b->dirty_end)
 		b->dirty_end = end;
 	return (void *)p;

@@ -7,7 +7,7 @@
 /* The smallest reservation worth halving down to. */
 #define RTM_RESERVE_FLOOR ((size_t)64 << 10)
 
-static size_t rtm_round_up(size_t n, size_t to)
+size_t rtm_arena_round_up(size_t n, size_t to)
 {
 	return n > (size_t)-1 - (to - 1) ? 0 : (n + to - 1) & ~(to - 1);
 }
@@ -33,14 +33,14 @@ static size_t rtm_round_up_steps(size_t n, size_t step)
 }
 
 /* Commits b up to at least `end`, in whole steps from the block's start,
- * never past its data. Returns 0 or an errno; *grown gets the bytes added. */
+ * never past its data. Returns 0 or an errno; adds the bytes committed to
+ * *total. */
 static int rtm_block_commit_to(struct rtm_arena_block *b, size_t step, uintptr_t end,
-                               size_t *grown)
+                               size_t *total)
 {
 	uintptr_t want;
 	int err;
 
-	*grown = 0;
 	if (end <= b->commit_end)
 		return 0;
 	want = b->base + rtm_round_up_steps(end - b->base, step);
@@ -50,18 +50,14 @@ static int rtm_block_commit_to(struct rtm_arena_block *b, size_t step, uintptr_t
 	if (err)
 		return err;
 	rtm_poison(b->commit_end, want - b->commit_end);
-	*grown = want - b->commit_end;
+	*total += want - b->commit_end;
 	b->commit_end = want;
 	return 0;
 }
 
 int rtm_arena_commit_to(struct rtm_arena *a, struct rtm_arena_block *b, uintptr_t end)
 {
-	size_t grown;
-	int err = rtm_block_commit_to(b, a->commit_step, end, &grown);
-
-	a->committed += grown;
-	return err;
+	return rtm_block_commit_to(b, a->commit_step, end, &a->committed);
 }
 
 struct rtm_arena_block *rtm_arena_block_map(const struct rtm_arena *a, size_t hdr, size_t at,
@@ -70,14 +66,14 @@ struct rtm_arena_block *rtm_arena_block_map(const struct rtm_arena *a, size_t hd
 	size_t ps = rtm_page_size();
 	size_t guard = (a->flags & RTM_ARENA_GUARD) ? ps : 0;
 	size_t ralign = (a->flags & RTM_ARENA_HUGEPAGES) ? RTM_HUGE_PAGE : 0;
-	size_t need, min, want, floor, grown;
+	size_t need, min, want, floor, unused = 0; /* the caller counts the new block */
 	struct rtm_arena_block probe, *b;
 	rtm_mmap_result r;
 
 	if (__builtin_add_overflow(hdr, size, &need) ||
 	    __builtin_add_overflow(need, align - 1, &need))
 		return 0;
-	min = rtm_round_up(need, ralign ? ralign : ps);
+	min = rtm_arena_round_up(need, ralign ? ralign : ps);
 	if (min == 0 || __builtin_add_overflow(min, guard, &min))
 		return 0;
 	want = a->reserve > min ? a->reserve : min;
@@ -91,7 +87,7 @@ struct rtm_arena_block *rtm_arena_block_map(const struct rtm_arena *a, size_t hd
 			break;
 		if (want <= floor)
 			return 0;
-		want = rtm_round_up(want >> 1, ralign ? ralign : ps);
+		want = rtm_arena_round_up(want >> 1, ralign ? ralign : ps);
 		if (want < floor)
 			want = floor;
 	}
@@ -106,8 +102,11 @@ struct rtm_arena_block *rtm_arena_block_map(const struct rtm_arena *a, size_t hd
 	probe.base = (uintptr_t)r.addr;
 	probe.commit_end = probe.base;
 	probe.usable_end = probe.base + want - guard;
-	if (rtm_block_commit_to(&probe, a->commit_step, probe.base + need, &grown)) {
-		(void)rtm_release(r.addr, want);
+	if (rtm_block_commit_to(&probe, a->commit_step, probe.base + need, &unused)) {
+		/* A hook may refuse the release too: one more try, as
+		 * destroy does, so a failed create leaves nothing mapped. */
+		if (rtm_release(r.addr, want))
+			(void)rtm_release(r.addr, want);
 		return 0;
 	}
 	rtm_unpoison(probe.base, hdr);
@@ -141,14 +140,17 @@ struct rtm_arena_block *rtm_arena_block_new(struct rtm_arena *a, size_t size, si
 
 /* Releases one block's reservation: 0 or an errno, totals untouched. The
  * block header lives inside it, so everything needed is read first. */
-static int rtm_arena_block_unmap(struct rtm_arena_block *b)
+int rtm_arena_block_unmap(struct rtm_arena_block *b)
 {
 	uintptr_t base = b->base;
 	size_t size = b->size, ready = b->commit_end - b->base;
 
-	/* Raw munmap is invisible to ASan: clear our poison first, or the
-	 * next owner of these addresses would inherit it. */
-	rtm_unpoison(base, b->usable_end - base);
+	/* ASan does not see the munmap: clear our poison first (poison.h),
+	 * or the next owner of these addresses would inherit it. Only what
+	 * was committed: poison never lies past commit_end, and clearing the
+	 * whole reservation writes (and keeps resident) shadow for all of
+	 * it, 8 MiB for a default 64 MiB block. */
+	rtm_poison_drop(base, ready);
 	return rtm_release_ready((void *)base, size, ready);
 }
 

@@ -55,6 +55,9 @@ static inline size_t rtm_arena_used(const struct rtm_arena *a)
 	return a->cur->used_before + (a->win.ptr - a->cur->data);
 }
 
+/* n rounded up to a multiple of to (a power of two), 0 if that overflows. */
+size_t rtm_arena_round_up(size_t n, size_t to);
+
 /* A block serial no block in the process has had. */
 size_t rtm_arena_serial(void);
 
@@ -73,6 +76,10 @@ struct rtm_arena_block *rtm_arena_block_map(const struct rtm_arena *a, size_t hd
 /* A new block able to hold size bytes at align after its header. NULL if
  * the OS refused; nothing is left mapped then. */
 struct rtm_arena_block *rtm_arena_block_new(struct rtm_arena *a, size_t size, size_t align);
+
+/* Releases one block's reservation, header included: 0 or an errno.
+ * Neither the arena's totals nor the spare list are touched. */
+int rtm_arena_block_unmap(struct rtm_arena_block *b);
 
 /* Gives a block back to the OS (or parks it on the spare list if the OS
  * refused), and takes it out of the totals. */

@@ -34,12 +34,16 @@ static struct rtm_arena_block *rtm_mark_block(struct rtm_arena *a, struct rtm_ar
  * memory simply stays committed and counted. */
 static void rtm_arena_trim(struct rtm_arena *a, struct rtm_arena_block *b)
 {
-	uintptr_t keep = b->base + a->retain;
+	uintptr_t keep;
 	size_t mask;
 
 	/* Before anything else: an arena in caller memory makes no OS call,
-	 * and the first rtm_page_size() may be one (its probe). */
-	if (a->retain == 0 || (a->flags & RTM_ARENA_IN_PLACE_))
+	 * and the first rtm_page_size() may be one (its probe). A budget
+	 * that reaches past the top of the address space keeps everything:
+	 * the wrapped sum would fall below the bump pointer and keep nothing
+	 * (on 32-bit, any retain larger than the space above the block). */
+	if (a->retain == 0 || (a->flags & RTM_ARENA_IN_PLACE_) ||
+	    __builtin_add_overflow(b->base, a->retain, &keep))
 		return;
 	mask = rtm_page_size() - 1;
 	if (keep < a->win.ptr)
@@ -48,7 +52,7 @@ static void rtm_arena_trim(struct rtm_arena *a, struct rtm_arena_block *b)
 		return;
 	/* Decommitting drops the poison along with the pages; the range is
 	 * inaccessible anyway until committed (and poisoned) again. */
-	rtm_unpoison(keep, b->commit_end - keep);
+	rtm_poison_drop(keep, b->commit_end - keep);
 	if (rtm_decommit((void *)keep, b->commit_end - keep)) {
 		rtm_poison(keep, b->commit_end - keep);
 		return;

@@ -56,6 +56,11 @@ static int libc_mprotect(void *ctx, void *addr, size_t n, int prot)
 	 * unaligned address, and so must the hook. */
 	if ((uintptr_t)addr & (rtm_page_size() - 1))
 		return EINVAL;
+	/* It also rounds the end up with a wrap: a length within a page of
+	 * SIZE_MAX becomes 0 there and succeeds. The kernel's page-rounded
+	 * length wraps to 0 as well, and it refuses that with ENOMEM. */
+	if (n > SIZE_MAX - (rtm_page_size() - 1))
+		return ENOMEM;
 	return libc_result(mprotect(addr, n, prot), saved);
 }
 

@@ -189,10 +189,16 @@ int rtm_purge_lazy(void *p, size_t n)
 		return err;
 	if (!atomic_load_explicit(&rtm_no_madv_free, memory_order_relaxed)) {
 		err = rtm_madvise(p, len, RTM_MADV_FREE);
-		/* The range is known good, so EINVAL means no MADV_FREE here. */
+		/* The range is known good, so EINVAL means no MADV_FREE here,
+		 * or pages no purge may drop (locked ones). Only the first is
+		 * remembered, once MADV_DONTNEED took the range: a refused
+		 * call must not switch the whole process to eager purges. */
 		if (err != RTM_EINVAL)
 			return err;
-		atomic_store_explicit(&rtm_no_madv_free, 1, memory_order_relaxed);
+		err = rtm_madvise(p, len, RTM_MADV_DONTNEED);
+		if (!err)
+			atomic_store_explicit(&rtm_no_madv_free, 1, memory_order_relaxed);
+		return err;
 	}
 	return rtm_madvise(p, len, RTM_MADV_DONTNEED);
 }

@@ -37,8 +37,8 @@ extern "C" {
 
 /* The kernel's page size, found at run time: from the auxiliary vector
  * when the program handed it over with rtm_set_auxv(), else by asking the
- * kernel which addresses it accepts as page aligned (a zero-length madvise,
- * which maps nothing). Cached after the first call. Never fails. */
+ * kernel which addresses it accepts as page aligned (a zero-length
+ * mprotect, which maps nothing). Cached after the first call. Never fails. */
 size_t rtm_page_size(void);
 
 /* Hands rtmem the auxiliary vector (the AT_* pairs after envp that the
@@ -132,7 +132,12 @@ int rtm_name(void *p, size_t n, const char *name);
 
 /* Process-wide totals of what rtm_reserve / rtm_commit hold now (bytes,
  * page-rounded): reserved counts Reserved and Ready address space;
- * committed counts Ready bytes. A snapshot; each field is exact on its own. */
+ * committed counts Ready bytes. A snapshot; each field is exact on its own.
+ * The totals are kept per call, not per page: they are exact when a page
+ * is committed once before it is decommitted or released with it counted
+ * (rtm_release_ready), which is how the arena uses them. Committing a
+ * Ready page again counts it twice; decommitting a Reserved page takes
+ * back at most what is counted. */
 struct rtm_vm_stats {
 	size_t reserved, committed;
 };

@@ -6,6 +6,7 @@
 #include "arena_util.h"
 #include "proc.h"
 #include "rec_hooks.h"
+#include "sanitizer.h"
 #include "suite.h"
 
 START_TEST(stats_agree_with_the_region_counters_at_every_step)
@@ -41,13 +42,18 @@ START_TEST(destroy_gives_everything_back)
 {
 	size_t total0 = maps_total(NULL);
 	struct rtm_vm_stats vm0 = rtm_vm_stats();
-	long rss0 = statm_resident();
+	long rss0 = statm_resident(), shadow;
 	rtm_arena *a = arena_with(4 * MiB, 0, 0, 0, 0);
 
 	for (int i = 0; i < 16; i++)
 		memset(rtm_arena_alloc(a, 2 * MiB, 16), 3, 2 * MiB);
 	ck_assert_uint_ge(rtm_arena_stats(a).blocks, 8);
 	ck_assert_int_ge(statm_resident() - rss0, (long)(32 * MiB / page_size()) - 256);
+	/* Under ASan the shadow of what was committed (an eighth of it),
+	 * written by the arena's poisoning, stays resident: clang 14's ASan
+	 * releases shadow for no munmap. More would mean the arena wrote
+	 * shadow for memory it never committed. */
+	shadow = UNDER_ASAN ? (long)(rtm_arena_stats(a).committed / 8 / page_size()) : 0;
 	rtm_arena_destroy(a);
 	ck_assert_uint_eq(rtm_vm_stats().reserved, vm0.reserved);
 	ck_assert_uint_eq(rtm_vm_stats().committed, vm0.committed);
@@ -55,7 +61,7 @@ START_TEST(destroy_gives_everything_back)
 	/* Slack for the kernel's RSS counters, which are per-CPU and batched
 	 * (64 pages each way here), and for /proc reads touching the test's
 	 * buffer; what is measured is 8192 pages coming back. */
-	ck_assert_int_le(statm_resident() - rss0, 256);
+	ck_assert_int_le(statm_resident() - rss0, 256 + shadow);
 }
 END_TEST
 

@@ -41,6 +41,8 @@ static int f_madvise(void *ctx, void *addr, size_t n, int advice)
 }
 
 static struct rtm_hooks fault_table;
+/* What was installed before: the test's start table (START_HOOKS). */
+static const struct rtm_hooks *fault_prev;
 
 void fault_install(struct fault_plan *plan, unsigned fail_at, int err)
 {
@@ -53,10 +55,10 @@ void fault_install(struct fault_plan *plan, unsigned fail_at, int err)
 	fault_table.mprotect = f_mprotect;
 	fault_table.madvise = f_madvise;
 	fault_table.ctx = plan;
-	rtm_set_hooks(&fault_table);
+	fault_prev = rtm_set_hooks(&fault_table);
 }
 
 void fault_remove(void)
 {
-	rtm_set_hooks(0);
+	rtm_set_hooks(fault_prev);
 }

@@ -9,6 +9,8 @@
 #include <stdlib.h>
 #include <unistd.h>
 
+#include "heap_maps.h" /* a sanitizer's malloc range counts as one mapping */
+
 struct maps_snapshot {
 	size_t count;
 	size_t bytes;
@@ -18,6 +20,7 @@ static inline struct maps_snapshot maps_snapshot(void)
 {
 	static char buf[1 << 20];
 	struct maps_snapshot s = { 0, 0 };
+	struct maps_tally t = maps_tally_begin(); /* before the read: it may map */
 	size_t len = 0;
 	ssize_t r;
 	int fd = open("/proc/self/maps", O_RDONLY | O_CLOEXEC);
@@ -32,12 +35,14 @@ static inline struct maps_snapshot maps_snapshot(void)
 		char *end;
 		unsigned long lo = strtoul(line, &end, 16);
 		unsigned long hi = strtoul(end + 1, &end, 16);
-		s.count++;
-		s.bytes += hi - lo;
+		maps_tally_line(&t, lo, hi);
 		while (*end && *end != '\n')
 			end++;
 		line = *end ? end + 1 : end;
 	}
+	maps_tally_end(&t);
+	s.count = t.lines;
+	s.bytes = t.bytes;
 	return s;
 }
 

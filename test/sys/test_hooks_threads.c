@@ -82,7 +82,7 @@ static atomic_long wrong_previous;
 static void *swapper(void *arg)
 {
 	const struct rtm_hooks *const cycle[] = { &table_a, NULL, &table_b, NULL };
-	const struct rtm_hooks *last = NULL;
+	const struct rtm_hooks *last = START_HOOKS; /* the process's (start_hooks.h) */
 
 	(void)arg;
 	for (unsigned k = 0; atomic_load(&mappers_left) > 0; k++) {

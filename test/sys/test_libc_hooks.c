@@ -180,7 +180,7 @@ static void setup(void)
 {
 	memset(libc_calls, 0, sizeof libc_calls);
 	memset(inject, 0, sizeof inject);
-	ck_assert_ptr_null(rtm_get_hooks());
+	ck_assert_ptr_eq(rtm_get_hooks(), START_HOOKS);
 }
 
 static Suite *suite(void)

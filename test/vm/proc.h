@@ -19,6 +19,8 @@
 
 #include <check.h>
 
+#include "heap_maps.h"
+
 static inline size_t page_size(void)
 {
 	return (size_t)sysconf(_SC_PAGESIZE);
@@ -118,20 +120,20 @@ static inline const char *perms_at(const void *p)
 	return v.perms;
 }
 
-/* Bytes mapped in the whole process; *lines gets the number of mappings. */
+/* Bytes mapped in the whole process; *lines gets the number of mappings
+ * (a sanitizer's malloc range counts as one: heap_maps.h says why). */
 static inline size_t maps_total(size_t *lines)
 {
+	struct maps_tally t = maps_tally_begin();
 	const char *s = proc_read("/proc/self/maps");
 	struct vma v;
-	size_t total = 0, k = 0;
 
-	while (vma_next(&s, &v)) {
-		total += v.hi - v.lo;
-		k++;
-	}
+	while (vma_next(&s, &v))
+		maps_tally_line(&t, v.lo, v.hi);
+	maps_tally_end(&t);
 	if (lines)
-		*lines = k;
-	return total;
+		*lines = t.lines;
+	return t.bytes;
 }
 
 /* Sum of an smaps field (kB) over the mappings that overlap [lo, hi). */

@@ -45,6 +45,7 @@ struct rec {
 	struct rec_range live[REC_LIVE_MAX];
 	size_t nlive;
 	rec_veto_fn veto;
+	const struct rtm_hooks *prev; /* put back by rec_end: START_HOOKS */
 };
 
 static struct rec rec;
@@ -159,12 +160,12 @@ static inline void rec_begin(rec_veto_fn veto)
 {
 	memset(&rec, 0, sizeof rec);
 	rec.veto = veto;
-	rtm_set_hooks(&rec_hooks);
+	rec.prev = rtm_set_hooks(&rec_hooks);
 }
 
 static inline void rec_end(void)
 {
-	rtm_set_hooks(NULL);
+	rtm_set_hooks(rec.prev);
 }
 
 static inline unsigned rec_total_calls(void)

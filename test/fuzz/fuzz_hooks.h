@@ -1,0 +1,22 @@
+/* How an input's mappings reach the kernel: raw system calls, libc (the
+ * sanitizer-visible route), or a table that refuses chosen calls so the
+ * arena's failure paths run. A release (rtm_release_ready: a MADV_NORMAL
+ * check, then munmap) is never refused: an input can then always give back
+ * all it took, and the driver insists that it did. So munmap and
+ * MADV_NORMAL pass; mmap, mprotect and every other advice may be refused. */
+#ifndef RTM_FUZZ_HOOKS_H
+#define RTM_FUZZ_HOOKS_H
+
+#include <stdint.h>
+
+enum fz_route { FZ_RAW, FZ_LIBC, FZ_REFUSING };
+
+/* mask: bit k set refuses the k-th refusable call (mod 32). Remove puts
+ * back the table that was installed before. */
+void fz_route_install(enum fz_route route, uint32_t mask);
+void fz_route_remove(void);
+
+/* Calls refused since the route was installed. */
+unsigned fz_refused(void);
+
+#endif
