@@ -11,14 +11,13 @@ static inline rtm_mmap_result rtm_raw_mmap(void *addr, size_t n, int prot, int f
 {
 	long r;
 
+#if UINTPTR_MAX <= 0xffffffffu
 	/* A 32-bit kernel would map a length past PTRDIFF_MAX, but no C
 	 * object can be that large (pointer differences overflow): musl
-	 * refuses it too. A 64-bit kernel refuses such lengths itself, but
-	 * only after checking other things (a bad fd gives EBADF, MAP_HUGETLB
-	 * rounding SIZE_MAX to 0 gives EINVAL): checking first makes the
-	 * answer RTM_ENOMEM everywhere, for three instructions. */
+	 * refuses it too, before the syscall. */
 	if (__builtin_expect(n >= (size_t)PTRDIFF_MAX, 0))
 		return (rtm_mmap_result){ 0, RTM_ENOMEM };
+#endif
 #if defined(RTM_MMAP2_SHIFT)
 	/* mmap2 takes the offset in 4096-byte units in a 32-bit register:
 	 * anything finer or larger cannot be expressed, and silently
@@ -35,8 +34,18 @@ static inline rtm_mmap_result rtm_raw_mmap(void *addr, size_t n, int prot, int f
 #else
 	r = rtm_syscall6(RTM_NR_mmap, (long)addr, (long)n, prot, flags, fd, (long)off);
 #endif
-	if (__builtin_expect(RTM_SYSCALL_FAILED(r), 0))
+	if (__builtin_expect(RTM_SYSCALL_FAILED(r), 0)) {
+#if UINTPTR_MAX > 0xffffffffu
+		/* No 64-bit kernel maps a length past PTRDIFF_MAX (it is past
+		 * every TASK_SIZE), but it may name another fault first: EBADF
+		 * for the fd, EINVAL when MAP_HUGETLB rounds SIZE_MAX to 0.
+		 * Report the length, as the 32-bit pre-check does; checked
+		 * here, the success path pays nothing for it. */
+		if (n >= (size_t)PTRDIFF_MAX)
+			return (rtm_mmap_result){ 0, RTM_ENOMEM };
+#endif
 		return (rtm_mmap_result){ 0, (int)-r };
+	}
 	return (rtm_mmap_result){ (void *)r, 0 };
 }
 

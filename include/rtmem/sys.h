@@ -49,8 +49,10 @@ typedef struct rtm_mmap_result {
  *               unknown flags with EOPNOTSUPP).
  *               On 32-bit (mmap2) architectures also: off >= 2^44, which
  *               mmap2 cannot express (no syscall made).
- *   RTM_ENOMEM  n >= PTRDIFF_MAX (checked before anything else, no syscall
- *               made); no address space left;
+ *   RTM_ENOMEM  n >= PTRDIFF_MAX, whatever else is wrong (32-bit: checked
+ *               before any syscall, as musl does; 64-bit: no kernel maps
+ *               it, and rtmem reports the length once the kernel has
+ *               refused, so success pays nothing); no address space left;
  *               RLIMIT_AS or the overcommit policy refused the commit.
  *   RTM_EBADF   fd is not an open file and RTM_MAP_ANONYMOUS is not set.
  *   RTM_EEXIST  RTM_MAP_FIXED_NOREPLACE and the range overlaps a mapping.
