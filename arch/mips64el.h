@@ -47,25 +47,6 @@ static inline long rtm_syscall6(long nr, long a1, long a2, long a3, long a4, lon
 	return r7 ? -v0 : v0;
 }
 
-/* The kernel treats unused argument registers as don't-care, and a3 is
- * written on every call, so the shorter forms share the one audited stub. */
-static inline long rtm_syscall0(long nr) { return rtm_syscall6(nr, 0, 0, 0, 0, 0, 0); }
-static inline long rtm_syscall1(long nr, long a1) { return rtm_syscall6(nr, a1, 0, 0, 0, 0, 0); }
-static inline long rtm_syscall2(long nr, long a1, long a2)
-{
-	return rtm_syscall6(nr, a1, a2, 0, 0, 0, 0);
-}
-static inline long rtm_syscall3(long nr, long a1, long a2, long a3)
-{
-	return rtm_syscall6(nr, a1, a2, a3, 0, 0, 0);
-}
-static inline long rtm_syscall4(long nr, long a1, long a2, long a3, long a4)
-{
-	return rtm_syscall6(nr, a1, a2, a3, a4, 0, 0);
-}
-static inline long rtm_syscall5(long nr, long a1, long a2, long a3, long a4, long a5)
-{
-	return rtm_syscall6(nr, a1, a2, a3, a4, a5, 0);
-}
+#include "short_forms.h"
 
 #endif

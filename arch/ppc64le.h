@@ -46,26 +46,6 @@ static inline long rtm_syscall6(long nr, long a1, long a2, long a3, long a4, lon
 	return r3;
 }
 
-/* Every register r3-r8 is clobbered by the kernel whatever the argument
- * count, so the shorter forms pass zeros through the one full stub: the
- * unused loads are one instruction each and keep a single asm to audit. */
-static inline long rtm_syscall0(long nr) { return rtm_syscall6(nr, 0, 0, 0, 0, 0, 0); }
-static inline long rtm_syscall1(long nr, long a1) { return rtm_syscall6(nr, a1, 0, 0, 0, 0, 0); }
-static inline long rtm_syscall2(long nr, long a1, long a2)
-{
-	return rtm_syscall6(nr, a1, a2, 0, 0, 0, 0);
-}
-static inline long rtm_syscall3(long nr, long a1, long a2, long a3)
-{
-	return rtm_syscall6(nr, a1, a2, a3, 0, 0, 0);
-}
-static inline long rtm_syscall4(long nr, long a1, long a2, long a3, long a4)
-{
-	return rtm_syscall6(nr, a1, a2, a3, a4, 0, 0);
-}
-static inline long rtm_syscall5(long nr, long a1, long a2, long a3, long a4, long a5)
-{
-	return rtm_syscall6(nr, a1, a2, a3, a4, a5, 0);
-}
+#include "short_forms.h"
 
 #endif

@@ -11,15 +11,7 @@
 
 #define RTM_ARCH_NAME "riscv64"
 
-#define RTM_NR_write      64
-#define RTM_NR_exit_group 94
-#define RTM_NR_kill       129
-#define RTM_NR_prctl      167
-#define RTM_NR_getpid     172
-#define RTM_NR_munmap     215
-#define RTM_NR_mmap       222
-#define RTM_NR_mprotect   226
-#define RTM_NR_madvise    233
+#include "generic_nr.h"
 
 static inline long rtm_syscall0(long nr)
 {

@@ -1,0 +1,17 @@
+/* Syscall numbers of the kernel's asm-generic table (include/uapi/
+ * asm-generic/unistd.h), shared by the architectures that use it as is:
+ * aarch64 and riscv64. */
+#ifndef RTM_ARCH_GENERIC_NR_H
+#define RTM_ARCH_GENERIC_NR_H
+
+#define RTM_NR_write      64
+#define RTM_NR_exit_group 94
+#define RTM_NR_kill       129
+#define RTM_NR_prctl      167
+#define RTM_NR_getpid     172
+#define RTM_NR_munmap     215
+#define RTM_NR_mmap       222
+#define RTM_NR_mprotect   226
+#define RTM_NR_madvise    233
+
+#endif
