@@ -20,48 +20,23 @@ Usage: callgrind_arena.py [--allocs-n N] [--all] [--detail] path/to/arena_bench
 """
 import argparse
 import os
-import re
 import shutil
 import subprocess
 import sys
 import tempfile
 
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+from callgrind import callgrind as _callgrind, detail as _detail  # noqa: E402
+
 GOAL = 6.0  # rtm_arena_alloc: at most this many instructions over the bump
 
 
 def callgrind(valgrind, prog, variant, n, outdir):
-    out = os.path.join(outdir, "cg.%s.%d" % (variant, n))
-    cmd = [valgrind, "--tool=callgrind", "--callgrind-out-file=" + out,
-           prog, "--count", str(n), "--variant", variant]
-    r = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                       universal_newlines=True)
-    if r.returncode != 0:
-        sys.exit("callgrind_arena: %s failed:\n%s" % (" ".join(cmd), r.stderr))
-    with open(out) as f:
-        for line in f:
-            m = re.match(r"(?:summary|totals):\s+(\d+)", line)
-            if m:
-                return int(m.group(1)), out
-    sys.exit("callgrind_arena: no totals in " + out)
+    return _callgrind(valgrind, prog, variant, n, outdir, "callgrind_arena")
 
 
 def detail(out, n, limit=6):
-    """Self Ir per allocation of the costliest functions in one run."""
-    annotate = shutil.which("callgrind_annotate")
-    if not annotate:
-        return ["    (callgrind_annotate not found)"]
-    r = subprocess.run([annotate, "--threshold=100", out], stdout=subprocess.PIPE,
-                       stderr=subprocess.PIPE, universal_newlines=True)
-    rows = []
-    for line in r.stdout.splitlines():
-        m = re.match(r"\s*([\d,]+)\s+(?:\([^)]*\)\s+)?(\S.*)$", line)
-        if not m or ":" not in m.group(2) or "PROGRAM TOTALS" in line:
-            continue
-        ir = int(m.group(1).replace(",", ""))
-        if ir >= n / 10:
-            name = re.sub(r"\s*\[.*\]$", "", m.group(2))
-            rows.append("    %8.2f  %s" % (ir / n, name))
-    return rows[:limit]
+    return _detail(out, n, limit, n / 10)
 
 
 def main():
