@@ -92,6 +92,8 @@ declare -A MEMCHECK_ONLY=(
 	[arena_marks]="counts minor page faults, which valgrind adds to"
 	[arena_limits]="lowers RLIMIT_AS below what valgrind itself has reserved"
 	[arena_in_place]="a seccomp filter that kills any memory system call kills valgrind's own"
+	[badinput_vm]="valgrind refuses an unaligned mmap hint the kernel ignores; compares /proc/self/maps totals"
+	[badinput_arena]="compares /proc/self/maps totals (as vm_reserve)"
 )
 # Not run under valgrind at all.
 declare -A NOT_UNDER_VALGRIND=(
