@@ -17,6 +17,12 @@ static rtm_mmap_result libc_mmap(void *ctx, void *addr, size_t n, int prot, int 
 	void *p;
 
 	(void)ctx;
+	/* sys.h: a length of PTRDIFF_MAX or more is ENOMEM, whatever else is
+	 * wrong. 32-bit glibc would map it (musl refuses it, as rtmem does). */
+	if (n >= (size_t)PTRDIFF_MAX) {
+		res.err = ENOMEM;
+		return res;
+	}
 	/* An offset off_t cannot carry must fail, not wrap (the kernel
 	 * ignores the offset of an anonymous mapping, so there it passes). */
 	if (!(flags & MAP_ANONYMOUS) && ((uint64_t)(off_t)off != off || (off_t)off < 0)) {
@@ -58,8 +64,11 @@ static int libc_mprotect(void *ctx, void *addr, size_t n, int prot)
 		return EINVAL;
 	/* It also rounds the end up with a wrap: a length within a page of
 	 * SIZE_MAX becomes 0 there and succeeds. The kernel's page-rounded
-	 * length wraps to 0 as well, and it refuses that with ENOMEM. */
-	if (n > SIZE_MAX - (rtm_page_size() - 1))
+	 * length wraps to 0 as well, and it refuses that with ENOMEM. So does
+	 * a 32-bit kernel for any range whose rounded end wraps, where a
+	 * 64-bit kernel running a 32-bit process changes every mapping above
+	 * addr up to the first hole (raw.h): refused here for both. */
+	if (n != 0 && n > UINTPTR_MAX - (uintptr_t)addr - (rtm_page_size() - 1))
 		return ENOMEM;
 	return libc_result(mprotect(addr, n, prot), saved);
 }
@@ -67,7 +76,12 @@ static int libc_mprotect(void *ctx, void *addr, size_t n, int prot)
 static int libc_madvise(void *ctx, void *addr, size_t n, int advice)
 {
 	int saved = errno;
+	uintptr_t a = (uintptr_t)addr, mask = rtm_page_size() - 1;
 	(void)ctx;
+	/* A range whose rounded end wraps, as in libc_mprotect: EINVAL from
+	 * the kernel of the same word size. */
+	if (n != 0 && (a & mask) == 0 && n > UINTPTR_MAX - a - mask)
+		return EINVAL;
 	return libc_result(madvise(addr, n, advice), saved);
 }
 

@@ -62,13 +62,37 @@ static inline int rtm_raw_munmap(void *addr, size_t n)
 	return rtm_raw_err0(rtm_syscall2(RTM_NR_munmap, (long)addr, (long)n));
 }
 
+/* Whether a page-aligned [addr, addr + n), n > 0, rounded out to whole
+ * pages runs past the top of a 32-bit address space (4 KiB: the page size
+ * of every 32-bit architecture here). A 32-bit kernel refuses such a range
+ * (mprotect ENOMEM, madvise EINVAL) and changes nothing; a 64-bit kernel
+ * running a 32-bit process sees no wrap in its own arithmetic and applies
+ * the call to every mapping above addr (the stack among them) up to the
+ * first hole, before it reports the hole. */
+static inline int rtm_raw_wraps32(void *addr, size_t n)
+{
+#if UINTPTR_MAX <= 0xffffffffu
+	uintptr_t a = (uintptr_t)addr;
+
+	return n != 0 && (a & 4095) == 0 && n > UINTPTR_MAX - a - 4095;
+#else
+	(void)addr;
+	(void)n;
+	return 0;
+#endif
+}
+
 static inline int rtm_raw_mprotect(void *addr, size_t n, int prot)
 {
+	if (__builtin_expect(rtm_raw_wraps32(addr, n), 0))
+		return RTM_ENOMEM;
 	return rtm_raw_err0(rtm_syscall3(RTM_NR_mprotect, (long)addr, (long)n, prot));
 }
 
 static inline int rtm_raw_madvise(void *addr, size_t n, int advice)
 {
+	if (__builtin_expect(rtm_raw_wraps32(addr, n), 0))
+		return RTM_EINVAL;
 	return rtm_raw_err0(rtm_syscall3(RTM_NR_madvise, (long)addr, (long)n, advice));
 }
 

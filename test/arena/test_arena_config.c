@@ -235,6 +235,8 @@ static int thp_usable(const char *test)
 {
 	char mode[16];
 
+	if (emulator_skip(test, "MADV_HUGEPAGE is not applied"))
+		return 0;
 	if (thp_mode(mode))
 		return 1;
 	fprintf(stderr, "%s: skipped: transparent huge pages are %s\n", test,

@@ -166,8 +166,10 @@ START_TEST(reset_keeps_the_first_block_committed_and_fault_free)
 	memset(q, 2, n);
 	/* 50 pages were touched; had they gone back, refilling would fault
 	 * on each. The few allowed are the test's own: getrusage and the
-	 * Check runtime may touch a fresh stack or data page. */
-	ck_assert_int_lt(minor_faults() - faults, 5);
+	 * Check runtime may touch a fresh stack or data page. qemu-user's
+	 * count is the emulator's too: it faults as it translates new code,
+	 * still far under the 50 of a refill (emulator.h). */
+	ck_assert_int_lt(minor_faults() - faults, emulator() ? 25 : 5);
 	rtm_arena_destroy(a);
 }
 END_TEST

@@ -22,6 +22,9 @@ START_TEST(a_null_address_gets_the_kernels_answer_and_changes_nothing)
 	struct state s0, s1;
 	int e_munmap, e_mprotect, e_madvise, errno_after;
 
+	/* It would map page 0 readable (emulator.h). */
+	if (skip_under_emulator32("mprotect reports no hole"))
+		return;
 	p[0] = 0x5a;
 	/* Page 0 lies below vm.mmap_min_addr and is never mapped: the
 	 * answers below are about an empty range, not about a mapping. */
@@ -39,7 +42,8 @@ START_TEST(a_null_address_gets_the_kernels_answer_and_changes_nothing)
 	 * mprotect and madvise on it are RTM_ENOMEM (not mapped). */
 	ck_assert_int_eq(e_munmap, 0);
 	ck_assert_int_eq(e_mprotect, RTM_ENOMEM);
-	ck_assert_int_eq(e_madvise, RTM_ENOMEM);
+	if (!emulator()) /* its madvise reports no hole (emulator.h) */
+		ck_assert_int_eq(e_madvise, RTM_ENOMEM);
 	ASSERT_STATE_EQ(s1, s0);
 	ck_assert_str_eq(perms_at(p), "rw-p");
 	ck_assert_uint_eq(p[0], 0x5a);

@@ -117,7 +117,9 @@ START_TEST(offset_past_the_file_offset_type_is_eoverflow)
 	const int want = RTM_EOVERFLOW;
 #endif
 	ck_assert_int_eq(T_MMAP(a, NULL, 2 * page_size(), RO, PRIV, fd, top).err, want);
-	ck_assert_int_eq(T_MMAP(a, NULL, page_size(), RO, PRIV, fd, top + page_size()).err, want);
+	/* Past INT64_MAX rtm_libc_hooks answers first (test_libc_hooks.c). */
+	ck_assert_int_eq(T_MMAP(a, NULL, page_size(), RO, PRIV, fd, top + page_size()).err,
+	                 _i == API_LIBC && EXPECT_HOOKS ? RTM_EOVERFLOW : want);
 	close(fd);
 }
 END_TEST
@@ -143,6 +145,8 @@ START_TEST(file_mapping_with_shared_and_private_is_shared_validate)
 	rtm_mmap_result r = T_MMAP(a, NULL, page_size(), RO, both, fd, 0);
 	char perms[5];
 
+	if (skip_under_emulator("MAP_SHARED_VALIDATE is EINVAL"))
+		return;
 	ck_assert_int_eq(r.err, 0);
 	maps_perms(r.addr, perms);
 	ck_assert_str_eq(perms, "r--s");

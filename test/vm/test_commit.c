@@ -43,6 +43,8 @@ START_TEST(commit_rounds_the_length_up_to_a_page)
 	unsigned char *p = reserve(4 * ps);
 	struct rtm_vm_stats s0 = rtm_vm_stats();
 
+	if (skip_under_emulator32("PROT_NONE mappings may be missing from the maps"))
+		return;
 	ck_assert_int_eq(rtm_commit(p + ps, 1), 0);
 	ck_assert_uint_eq(rtm_vm_stats().committed - s0.committed, ps);
 	ck_assert_str_eq(perms_at(p), "---p");
@@ -82,6 +84,8 @@ START_TEST(bad_ranges_are_einval)
 	size_t ps = page_size();
 	unsigned char *p = reserve(4 * ps);
 
+	if (skip_under_emulator32("PROT_NONE mappings may be missing from the maps"))
+		return;
 	assert_commit_refused(p + 1, ps, RTM_EINVAL, p);
 	assert_commit_refused(p + ps / 2, ps, RTM_EINVAL, p);
 	assert_commit_refused(p, 0, RTM_EINVAL, p);
@@ -98,6 +102,8 @@ START_TEST(an_unmapped_range_is_enomem_and_stays_unmapped)
 	size_t ps = page_size();
 	unsigned char *p = reserve(2 * ps);
 
+	if (skip_under_emulator32("mprotect reports no hole"))
+		return;
 	ck_assert_int_eq(rtm_release(p, 2 * ps), 0);
 	assert_commit_refused(p, 2 * ps, RTM_ENOMEM, p);
 	ck_assert_uint_eq(pages_mapped(p, 2 * ps), 0);
@@ -109,6 +115,8 @@ START_TEST(a_range_with_a_hole_is_enomem_and_changes_nothing)
 	size_t ps = page_size();
 	unsigned char *p = reserve(3 * ps);
 
+	if (skip_under_emulator32("mprotect reports no hole"))
+		return;
 	ck_assert_int_eq(rtm_release(p + ps, ps), 0);
 	/* The page before the hole must not have become writable, nor the
 	 * one after it: a failed call leaves the region as it was. */
@@ -124,6 +132,8 @@ START_TEST(a_range_ending_past_the_mapping_is_enomem_and_changes_nothing)
 	rtm_mmap_result hole = rtm_reserve(NULL, 4 * ps, 0);
 	unsigned char *p;
 
+	if (skip_under_emulator32("mprotect reports no hole"))
+		return;
 	/* Two pages reserved at the start of a four-page hole. */
 	ck_assert_int_eq(hole.err, 0);
 	ck_assert_int_eq(rtm_release(hole.addr, 4 * ps), 0);

@@ -70,6 +70,8 @@ START_TEST(decommit_rounds_the_length_up)
 	unsigned char *p = ready(2 * ps);
 	struct rtm_vm_stats s0 = rtm_vm_stats();
 
+	if (skip_under_emulator32("PROT_NONE mappings may be missing from the maps"))
+		return;
 	ck_assert_int_eq(rtm_decommit(p, 1), 0);
 	ck_assert_uint_eq(s0.committed - rtm_vm_stats().committed, ps);
 	ck_assert_str_eq(perms_at(p + ps - 1), "---p");
@@ -109,6 +111,8 @@ START_TEST(an_unmapped_range_is_enomem_and_nothing_is_mapped)
 	size_t total0;
 	unsigned char *p = ready(4 * ps);
 
+	if (skip_under_emulator("madvise reports no hole"))
+		return;
 	ck_assert_int_eq(rtm_release_ready(p, 4 * ps, 4 * ps), 0);
 	total0 = maps_total(NULL);
 	assert_decommit_refused(p, 4 * ps, RTM_ENOMEM, NULL);
@@ -123,6 +127,8 @@ START_TEST(a_range_with_a_hole_is_enomem_and_changes_nothing)
 	unsigned char *p = ready(3 * ps);
 	size_t total0;
 
+	if (skip_under_emulator("madvise reports no hole"))
+		return;
 	ck_assert_int_eq(rtm_release_ready(p + ps, ps, ps), 0);
 	total0 = maps_total(NULL);
 	/* MAP_FIXED over the range would fill the hole: it must stay a hole,
@@ -141,6 +147,8 @@ START_TEST(decommitting_reserved_memory_is_allowed)
 	rtm_mmap_result r = rtm_reserve(NULL, 2 * ps, 0);
 	struct rtm_vm_stats s0 = rtm_vm_stats();
 
+	if (skip_under_emulator32("PROT_NONE mappings may be missing from the maps"))
+		return;
 	ck_assert_int_eq(r.err, 0);
 	ck_assert_int_eq(rtm_decommit(r.addr, 2 * ps), 0);
 	ck_assert_str_eq(perms_at(r.addr), "---p");

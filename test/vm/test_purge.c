@@ -141,6 +141,8 @@ START_TEST(a_range_with_a_hole_is_enomem_and_keeps_the_contents)
 	unsigned char *p = ready(3 * ps);
 	purge_fn purge = purges[_i];
 
+	if (skip_under_emulator("madvise reports no hole"))
+		return;
 	ck_assert_int_eq(rtm_release_ready(p + ps, ps, ps), 0);
 	ck_assert_int_eq(purge(p, 3 * ps), RTM_ENOMEM);
 	/* A failed call leaves the region as it was: nothing was dropped on

@@ -53,6 +53,8 @@ START_TEST(releasing_part_of_a_region_keeps_the_rest)
 	struct rtm_vm_stats s0 = rtm_vm_stats();
 	unsigned char *p = reserve(4 * ps);
 
+	if (skip_under_emulator32("PROT_NONE mappings may be missing from the maps"))
+		return;
 	ck_assert_int_eq(rtm_release(p + 2 * ps, 2 * ps), 0);
 	ck_assert_uint_eq(rtm_vm_stats().reserved - s0.reserved, 2 * ps);
 	ck_assert_uint_eq(pages_mapped(p, 4 * ps), 2);
@@ -105,6 +107,8 @@ START_TEST(a_double_release_is_einval_while_other_regions_live)
 	void *a = reserve(2 * ps);
 	void *b = reserve(16 * ps);
 
+	if (skip_under_emulator("madvise reports no hole"))
+		return;
 	ck_assert_int_eq(rtm_release(a, 2 * ps), 0);
 	/* b keeps enough counted to cover a twice over: the second release
 	 * must still be told apart, or b's bytes vanish from the count. */
@@ -121,6 +125,8 @@ START_TEST(releasing_more_than_was_reserved_is_einval)
 	rtm_mmap_result hole = rtm_reserve(NULL, 8 * ps, 0);
 	unsigned char *p;
 
+	if (skip_under_emulator32("PROT_NONE mappings may be missing from the maps"))
+		return;
 	/* 2 pages reserved in a free 8-page hole: releasing 8 asks for more
 	 * than rtmem holds in all. */
 	ck_assert_int_eq(hole.err, 0);

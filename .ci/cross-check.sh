@@ -1,0 +1,284 @@
+#!/usr/bin/env bash
+# The Check suites on the foreign architectures, under qemu-user: the same
+# `meson test` as .ci/cross.sh, with a Check library for the target.
+#
+#   bash .ci/cross-check.sh [ARCH...]      default: all of them
+#
+# Check comes from Debian's source package (downloaded once, into
+# build-check-src), built with the target's cross compiler as a static
+# library into build-check-ARCH/check/prefix; both are kept across runs
+# (delete them to rebuild). build-check-ARCH is configured with
+# cross/ARCH.ini plus an overlay cross file (build-check-ARCH/check.ini)
+# that points pkg-config at that prefix alone and links every program
+# statically: qemu-user then loads no target libc at all, so the glibc
+# loader/libc mismatch that hangs fork() under `qemu-ARCH -L /usr/TRIPLET`
+# cannot happen. Check's per-test timeout is scaled for emulation by
+# test/meson.build (CK_TIMEOUT_MULTIPLIER in cross builds). Tests that
+# qemu-user cannot run skip themselves, saying why (test/checkers/
+# emulator.h lists what it gets wrong); the summary counts them. The i386
+# programs run on this kernel too, where it runs 32-bit x86.
+#
+# One summary line per architecture and a total; fails if any failed.
+# Installs nothing: .ci/run does (cross compilers, qemu-user, make).
+set -Eeuo pipefail
+trap 'echo "cross-check.sh: line $LINENO failed: $BASH_COMMAND" >&2' ERR
+cd "$(dirname "$0")/.."
+
+all=(i386 aarch64 arm arm-thumb riscv64 ppc64le s390x mips64el)
+if [ $# -gt 0 ]; then archs=("$@"); else archs=("${all[@]}"); fi
+jobs=$(nproc)
+src=$PWD/build-check-src
+
+# A deb-src twin of every entry of this machine's apt sources that serves
+# its Debian release, written to a private apt configuration (as in
+# .ci/musl.sh): the machine's own sources and lists stay as they were.
+write_deb_src() {
+	local out=$1 codename f
+	# shellcheck source=/dev/null
+	codename=$(. /etc/os-release && echo "${VERSION_CODENAME:-}")
+	if [ -z "$codename" ]; then
+		echo "cross-check.sh: no VERSION_CODENAME in /etc/os-release" >&2
+		return 1
+	fi
+	mkdir -p "$out/sources.list.d"
+	: >"$out/sources.list"
+	for f in /etc/apt/sources.list /etc/apt/sources.list.d/*.list; do
+		[ -e "$f" ] || continue
+		awk -v c="$codename" '
+			$1 == "deb" {
+				i = 2
+				if ($2 ~ /^\[/) {
+					while (i < NF && $i !~ /\]$/)
+						i++
+					i++
+				}
+				suite = $(i + 1)
+				if (suite == c || index(suite, c "-") == 1) {
+					sub(/^deb/, "deb-src")
+					print
+				}
+			}' "$f" >>"$out/sources.list"
+	done
+	for f in /etc/apt/sources.list.d/*.sources; do
+		[ -e "$f" ] || continue
+		awk -v c="$codename" '
+			BEGIN { RS = ""; ORS = "\n\n" }
+			{
+				types = 0; suites = 0
+				n = split($0, line, "\n")
+				for (k = 1; k <= n; k++) {
+					if (line[k] ~ /^Types:/ && line[k] ~ /[: \t]deb([ \t]|$)/)
+						types = 1
+					if (line[k] ~ /^Suites:/ && line[k] ~ ("[: \t]" c "(-[a-z]+)?([ \t]|$)"))
+						suites = 1
+				}
+				if (types && suites) {
+					sub(/(^|\n)Types:[^\n]*/, "Types: deb-src")
+					print
+				}
+			}' "$f" >"$out/sources.list.d/$(basename "$f")"
+	done
+	if ! grep -qs '^deb-src\|^Types: deb-src' "$out/sources.list" "$out"/sources.list.d/*; then
+		echo "cross-check.sh: no apt source of this machine serves $codename" >&2
+		return 1
+	fi
+}
+
+# Upstream's tarball from Debian's source package, unpacked in $src/check
+# (without Debian's patches: see .ci/musl.sh).
+fetch_check() {
+	[ -x "$src/check/configure" ] && return 0
+	local apt=$src/apt orig
+	rm -rf "$src"
+	mkdir -p "$apt/lists/partial" "$apt/cache" "$src/check"
+	write_deb_src "$apt" || return 1
+	local aptopts=(
+		-o Dir::Etc::SourceList="$apt/sources.list"
+		-o Dir::Etc::SourceParts="$apt/sources.list.d"
+		-o Dir::State::Lists="$apt/lists"
+		-o Dir::Cache="$apt/cache"
+		-o APT::Sandbox::User="$(id -un)"
+	)
+	# set -e does not reach here (the caller is an if): every step checked.
+	apt-get "${aptopts[@]}" -q update || return 1
+	(cd "$src" && apt-get "${aptopts[@]}" -q source --download-only check) || return 1
+	orig=$(find "$src" -maxdepth 1 -name 'check_*.orig.tar.gz' | head -n 1)
+	if [ -z "$orig" ]; then
+		echo "cross-check.sh: apt-get source check brought no orig tarball" >&2
+		return 1
+	fi
+	tar -xzf "$orig" -C "$src/check" --strip-components=1 || { rm -rf "$src/check"; return 1; }
+}
+
+# The cross compiler's target triplet, from cross/ARCH.ini's c binary.
+triplet() {
+	sed -n "s/^c *= *'\(.*\)-gcc'.*/\1/p" "cross/$1.ini"
+}
+
+# Check for one target: the static library, its headers and check.pc. The
+# malloc/realloc answers are what configure cannot run a program to learn
+# when cross compiling; glibc's are the non-NULL ones.
+build_check() {
+	local deps=$1 host=$2 log=$1/build.log
+	[ -e "$deps/prefix/lib/pkgconfig/check.pc" ] && return 0
+	fetch_check || return 1
+	rm -rf "$deps"
+	mkdir -p "$deps/obj"
+	if ! (cd "$deps/obj" &&
+		"$src/check/configure" --host="$host" CC="$host-gcc" \
+			--prefix="$deps/prefix" \
+			--enable-static --disable-shared --disable-subunit --disable-build-docs \
+			ac_cv_func_malloc_0_nonnull=yes ac_cv_func_realloc_0_nonnull=yes &&
+		make -j"$jobs" -C lib &&
+		make -j"$jobs" -C src install &&
+		make install-includeHEADERS install-pcdataDATA) >"$log" 2>&1; then
+		tail -n 40 "$log" >&2
+		echo "cross-check.sh: building Check with $host-gcc failed (full log: $log)" >&2
+		return 1
+	fi
+}
+
+count() { awk -v k="$1:" '$1 == k { print $NF; exit }' "$2"; }
+
+# build_and_test ARCH DIR [kernel]: configures DIR with cross/ARCH.ini and
+# an overlay (DIR/check.ini), builds what the tests need, runs them, leaves
+# DIR/cross-check.out and sets $result. With "kernel" the i386 programs run
+# on this kernel instead of under qemu, with build-check-i386's Check.
+build_and_test() {
+	local arch=$1 dir=$PWD/$2 mode=${3:-qemu} host deps overlay out
+	host=$(triplet "$arch")
+	deps=$PWD/build-check-$arch/check
+	result="Check build failed"
+	build_check "$deps" "$host" || return 1
+
+	mkdir -p "$dir"
+	overlay=$dir/check.ini
+	{
+		cat <<-EOF
+			# Written by .ci/cross-check.sh on top of cross/$arch.ini.
+			[binaries]
+			# meson 1.0 spells it pkgconfig (pkg-config from 1.3 on, which still reads this)
+			pkgconfig = 'pkg-config'
+		EOF
+		# env runs the program itself: no emulator, this kernel's answers.
+		[ "$mode" = kernel ] && echo "exe_wrapper = ['env']"
+		cat <<-EOF
+
+			[properties]
+			# Only the Check built for this target: the build machine's .pc
+			# files describe x86_64 libraries.
+			pkg_config_libdir = ['$deps/prefix/lib/pkgconfig']
+
+			[built-in options]
+			# Static programs: qemu-user loads no target libc, so fork cannot
+			# hang on a loader/libc mismatch under -L.
+			c_link_args = ['-static']
+			prefer_static = true
+		EOF
+	} >"$overlay"
+
+	out=$dir/cross-check.out
+	result="setup failed"
+	local setup=(--cross-file "cross/$arch.ini" --cross-file "$overlay" -Dtests=enabled)
+	# A directory that will not reconfigure (say, set up with other cross
+	# files) is set up afresh; its Check stays.
+	: >"$out"
+	if [ -d "$dir/meson-private" ] &&
+		! meson setup --reconfigure "$dir" "${setup[@]}" >>"$out" 2>&1; then
+		echo "reconfigure failed: setting up $dir afresh" >>"$out"
+		find "$dir" -mindepth 1 -maxdepth 1 ! -name check ! -name check.ini -exec rm -rf {} +
+	fi
+	if [ ! -d "$dir/meson-private" ]; then
+		meson setup "$dir" "${setup[@]}" >>"$out" 2>&1 || { cat "$out"; return 1; }
+	fi
+	# What the tests need, not librtmem.so: -static and -shared do not
+	# link together on arm and riscv64 (cross.sh builds the whole tree).
+	result="build failed"
+	ninja -C "$dir" meson-test-prereq >>"$out" 2>&1 || { tail -n 40 "$out"; return 1; }
+
+	# On the kernel, all but signals_signal_safety: its timer fires every
+	# 100 us, and a round of its handler takes 110 us on this kernel's
+	# 32-bit syscall path (40 us in 64-bit), so it never gets out of it.
+	local names=()
+	if [ "$mode" = kernel ]; then
+		mapfile -t names < <(meson introspect "$dir" --tests |
+			python3 -c 'import json, sys
+for t in json.load(sys.stdin):
+    if t["name"] != "signals_signal_safety":
+        print(t["name"])')
+	fi
+
+	local rc=0 tests=$dir/cross-check-test.out ok fail skip timeout qskip
+	rm -f "$dir/meson-logs/testlog.txt"
+	meson test -C "$dir" --no-rebuild --num-processes "$jobs" --print-errorlogs "${names[@]}" \
+		>"$tests" 2>&1 || rc=$?
+	cat "$tests" >>"$out"
+	ok=$(count Ok "$tests") fail=$(count Fail "$tests") skip=$(count Skipped "$tests")
+	timeout=$(count Timeout "$tests")
+	fail=$((${fail:-0} + ${timeout:-0}))
+	total_ok=$((total_ok + ${ok:-0}))
+	total_fail=$((total_fail + fail))
+	total_skip=$((total_skip + ${skip:-0}))
+	result="${ok:-?} ok, $fail failed, ${skip:-?} skipped"
+	# Check tests that skip themselves under qemu-user pass as far as meson
+	# sees: test/checkers/emulator.h has them say so on stderr.
+	if [ "$mode" = qemu ]; then
+		qskip=$(grep -c ': skipped under qemu-' "$dir/meson-logs/testlog.txt" || true)
+		result+="; ${qskip:-0} Check runs skipped under qemu"
+	else
+		result+="; on this kernel, signals_signal_safety left out"
+	fi
+	if [ $rc -ne 0 ]; then
+		grep -E '^ *[0-9]+/[0-9]+ .*(FAIL|TIMEOUT)' "$tests" | sort -u -k2 || true
+		echo "(full output: $out)"
+		return 1
+	fi
+}
+
+summary=()
+failed=0
+total_ok=0 total_fail=0 total_skip=0
+# run LABEL ARCH DIR [kernel]
+run() {
+	local label=$1 start=$SECONDS status
+	shift
+	echo "=== $label"
+	if build_and_test "$@"; then
+		status=PASS
+	else
+		status=FAIL
+		failed=1
+	fi
+	summary+=("$(printf '%-12s %s  %s (%ds)' "$label" $status "$result" $((SECONDS - start)))")
+}
+
+for arch in "${archs[@]}"; do
+	if [ ! -f "cross/$arch.ini" ]; then
+		echo "cross-check.sh: no cross/$arch.ini" >&2
+		exit 2
+	fi
+	run "$arch" "$arch" "build-check-$arch"
+done
+
+# The i386 programs also run on this kernel when it executes 32-bit x86
+# (IA32 emulation), as .ci/cross.sh does for the self-test: qemu-i386 gets
+# most wrong for a 32-bit guest (test/checkers/emulator.h), and a 64-bit
+# kernel under a 32-bit process is where 32-bit programs mostly run.
+if [[ " ${archs[*]} " == *" i386 "* ]] && [ "$(uname -m)" = x86_64 ]; then
+	probe=build-check-i386/test/selftest/rtmem-selftest
+	rc=0
+	[ -x "$probe" ] && { "$probe" >/dev/null 2>&1 || rc=$?; }
+	if [ ! -x "$probe" ]; then
+		summary+=("$(printf '%-12s SKIP  no i386 build to run' i386/kernel)")
+	elif [ $rc -eq 126 ]; then
+		summary+=("$(printf '%-12s SKIP  this kernel cannot run 32-bit x86' i386/kernel)")
+	else
+		run i386/kernel i386 build-check-i386-kernel kernel
+	fi
+fi
+
+echo
+echo "cross-check.sh: the Check suites, one line per architecture (${SECONDS}s in all)"
+printf '  %s\n' "${summary[@]}"
+echo "cross-check: $total_ok passed, $total_fail failed, $total_skip skipped"
+exit $failed
