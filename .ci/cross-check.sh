@@ -29,60 +29,8 @@ if [ $# -gt 0 ]; then archs=("$@"); else archs=("${all[@]}"); fi
 jobs=$(nproc)
 src=$PWD/build-check-src
 
-# A deb-src twin of every entry of this machine's apt sources that serves
-# its Debian release, written to a private apt configuration (as in
-# .ci/musl.sh): the machine's own sources and lists stay as they were.
-write_deb_src() {
-	local out=$1 codename f
-	# shellcheck source=/dev/null
-	codename=$(. /etc/os-release && echo "${VERSION_CODENAME:-}")
-	if [ -z "$codename" ]; then
-		echo "cross-check.sh: no VERSION_CODENAME in /etc/os-release" >&2
-		return 1
-	fi
-	mkdir -p "$out/sources.list.d"
-	: >"$out/sources.list"
-	for f in /etc/apt/sources.list /etc/apt/sources.list.d/*.list; do
-		[ -e "$f" ] || continue
-		awk -v c="$codename" '
-			$1 == "deb" {
-				i = 2
-				if ($2 ~ /^\[/) {
-					while (i < NF && $i !~ /\]$/)
-						i++
-					i++
-				}
-				suite = $(i + 1)
-				if (suite == c || index(suite, c "-") == 1) {
-					sub(/^deb/, "deb-src")
-					print
-				}
-			}' "$f" >>"$out/sources.list"
-	done
-	for f in /etc/apt/sources.list.d/*.sources; do
-		[ -e "$f" ] || continue
-		awk -v c="$codename" '
-			BEGIN { RS = ""; ORS = "\n\n" }
-			{
-				types = 0; suites = 0
-				n = split($0, line, "\n")
-				for (k = 1; k <= n; k++) {
-					if (line[k] ~ /^Types:/ && line[k] ~ /[: \t]deb([ \t]|$)/)
-						types = 1
-					if (line[k] ~ /^Suites:/ && line[k] ~ ("[: \t]" c "(-[a-z]+)?([ \t]|$)"))
-						suites = 1
-				}
-				if (types && suites) {
-					sub(/(^|\n)Types:[^\n]*/, "Types: deb-src")
-					print
-				}
-			}' "$f" >"$out/sources.list.d/$(basename "$f")"
-	done
-	if ! grep -qs '^deb-src\|^Types: deb-src' "$out/sources.list" "$out"/sources.list.d/*; then
-		echo "cross-check.sh: no apt source of this machine serves $codename" >&2
-		return 1
-	fi
-}
+# write_deb_src: a private deb-src configuration (shared with musl.sh).
+. .ci/deb-src.sh
 
 # Upstream's tarball from Debian's source package, unpacked in $src/check
 # (without Debian's patches: see .ci/musl.sh).
