@@ -1,5 +1,6 @@
 /* Arena blocks: one reservation each, committed in steps. */
 #include "arena_internal.h"
+#include "sys/vm_internal.h"
 
 /* The block header, rounded so data after it starts 16-byte aligned. */
 #define RTM_BLOCK_HDR ((sizeof(struct rtm_arena_block) + 15) & ~(size_t)15)
@@ -46,7 +47,8 @@ static int rtm_block_commit_to(struct rtm_arena_block *b, size_t step, uintptr_t
 	want = b->base + rtm_round_up_steps(end - b->base, step);
 	if (want < end || want > b->usable_end)
 		want = b->usable_end;
-	err = rtm_commit((void *)b->commit_end, want - b->commit_end);
+	/* Inside the block's own reservation, page-aligned: no hole to check. */
+	err = rtm_vm_commit_mapped((void *)b->commit_end, want - b->commit_end);
 	if (err)
 		return err;
 	rtm_poison(b->commit_end, want - b->commit_end);

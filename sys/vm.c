@@ -4,6 +4,8 @@
 
 #include <rtmem/vm.h>
 
+#include "vm_internal.h"
+
 #define RTM_PR_SET_VMA           0x53564d41
 #define RTM_PR_SET_VMA_ANON_NAME 0
 
@@ -137,8 +139,13 @@ int rtm_commit(void *p, size_t n)
 	 * range that is not mapped instead of mapping over whatever is there.
 	 * The charge is the same: under strict overcommit the reservation
 	 * carries no VM_NORESERVE, and making it writable charges it. */
-	if (!err)
-		err = rtm_mprotect(p, len, RTM_PROT_READ | RTM_PROT_WRITE);
+	return err ? err : rtm_vm_commit_mapped(p, len);
+}
+
+int rtm_vm_commit_mapped(void *p, size_t len)
+{
+	int err = rtm_mprotect(p, len, RTM_PROT_READ | RTM_PROT_WRITE);
+
 	if (!err)
 		rtm_count_give(&rtm_committed_bytes, len);
 	return err;

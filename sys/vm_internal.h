@@ -1,0 +1,18 @@
+/* Internal: region calls for callers that already know their range is a
+ * page-aligned, page-rounded part of their own reservation (the arena).
+ * They skip the checks the public calls make for strangers' ranges. */
+#ifndef RTM_SYS_VM_INTERNAL_H
+#define RTM_SYS_VM_INTERNAL_H
+
+#include <rtmem/vm.h>
+
+#pragma GCC visibility push(hidden)
+
+/* rtm_commit without the argument checks and without the hole check (one
+ * madvise): a range inside a live reservation has no hole, so the commit
+ * is the one mprotect. Same errors from the kernel, same accounting. */
+int rtm_vm_commit_mapped(void *p, size_t len);
+
+#pragma GCC visibility pop
+
+#endif
