@@ -56,12 +56,15 @@ static size_t rtm_page_round(size_t n)
 static int rtm_range(void *p, size_t n, size_t *len)
 {
 	uintptr_t a = (uintptr_t)p;
+	size_t mask = rtm_page_size() - 1;
 
-	if (n == 0 || (a & (rtm_page_size() - 1)))
+	/* With a page aligned, rounding n up overflows, or a plus the rounded
+	 * length wraps, exactly when a + n + mask would pass UINTPTR_MAX: one
+	 * test for both. (a <= UINTPTR_MAX - mask, so the right side cannot
+	 * go below zero.) */
+	if (n == 0 || (a & mask) || n > UINTPTR_MAX - mask - a)
 		return RTM_EINVAL;
-	*len = rtm_page_round(n);
-	if (*len == 0 || a + *len < a)
-		return RTM_EINVAL;
+	*len = (n + mask) & ~mask;
 	return 0;
 }
 
