@@ -215,32 +215,30 @@ int rtm_purge_lazy(void *p, size_t n)
 
 int rtm_release_ready(void *p, size_t n, size_t ready)
 {
-	size_t len, ready_len = 0;
+	size_t len, mask, ready_len;
 	int err = rtm_range(p, n, &len);
 
-	if (err)
-		return err;
-	if (ready) {
-		ready_len = rtm_page_round(ready);
-		if (ready_len == 0 || ready_len > len)
-			return RTM_EINVAL;
-	}
+	/* len is whole pages, so ready <= len also means ready rounds up to
+	 * at most len, without overflow. */
+	if (!err && ready > len)
+		err = RTM_EINVAL;
 	/* A hole means some of it was released already: the totals alone
 	 * miss a double release while other regions keep them high. */
-	err = rtm_mapped(p, len);
+	if (!err)
+		err = rtm_mapped(p, len);
 	if (err)
 		return err == RTM_ENOMEM ? RTM_EINVAL : err;
 	if (!rtm_count_take(&rtm_reserved_bytes, len))
 		return RTM_EINVAL;
-	if (!rtm_count_take(&rtm_committed_bytes, ready_len)) {
-		rtm_count_give(&rtm_reserved_bytes, len);
-		return RTM_EINVAL;
-	}
-	err = rtm_munmap(p, len);
-	if (err) {
-		rtm_count_give(&rtm_reserved_bytes, len);
+	/* No overflow: ready <= len, a multiple of the page size. */
+	mask = rtm_page_size() - 1;
+	ready_len = (ready + mask) & ~mask;
+	if (!rtm_count_take(&rtm_committed_bytes, ready_len))
+		err = RTM_EINVAL;
+	else if ((err = rtm_munmap(p, len)) != 0)
 		rtm_count_give(&rtm_committed_bytes, ready_len);
-	}
+	if (err)
+		rtm_count_give(&rtm_reserved_bytes, len);
 	return err;
 }
 
