@@ -51,9 +51,11 @@ static size_t rtm_page_round(size_t n)
 	return n > (size_t)-1 - mask ? 0 : (n + mask) & ~mask;
 }
 
-/* Checks an existing range: page-aligned start, non-empty, no wrap.
- * Stores the page-rounded length. */
-static int rtm_range(void *p, size_t n, size_t *len)
+/* The page-rounded length of an existing range: page-aligned start,
+ * non-empty, no wrap. 0 when it is not one (the callers' RTM_EINVAL): no
+ * valid range rounds to 0. A length, not an error and an out parameter, so
+ * that callers keep it in a register. */
+static size_t rtm_range(void *p, size_t n)
 {
 	uintptr_t a = (uintptr_t)p;
 	size_t mask = rtm_page_size() - 1;
@@ -63,9 +65,8 @@ static int rtm_range(void *p, size_t n, size_t *len)
 	 * test for both. (a <= UINTPTR_MAX - mask, so the right side cannot
 	 * go below zero.) */
 	if (n == 0 || (a & mask) || n > UINTPTR_MAX - mask - a)
-		return RTM_EINVAL;
-	*len = (n + mask) & ~mask;
-	return 0;
+		return 0;
+	return (n + mask) & ~mask;
 }
 
 /* 0 if every page of a checked range is mapped, else ENOMEM, with no
@@ -133,11 +134,9 @@ undo:
 
 int rtm_commit(void *p, size_t n)
 {
-	size_t len;
-	int err = rtm_range(p, n, &len);
+	size_t len = rtm_range(p, n);
+	int err = len ? rtm_mapped(p, len) : RTM_EINVAL;
 
-	if (!err)
-		err = rtm_mapped(p, len);
 	/* mprotect, not Go's MAP_FIXED remap: it fails with ENOMEM on a
 	 * range that is not mapped instead of mapping over whatever is there.
 	 * The charge is the same: under strict overcommit the reservation
@@ -158,13 +157,10 @@ int rtm_decommit(void *p, size_t n)
 {
 	const int flags = RTM_MAP_PRIVATE | RTM_MAP_ANONYMOUS | RTM_MAP_NORESERVE | RTM_MAP_FIXED;
 	rtm_mmap_result r;
-	size_t len;
-	int err = rtm_range(p, n, &len);
-
-	if (err)
-		return err;
+	size_t len = rtm_range(p, n);
 	/* MAP_FIXED would map over a hole too. */
-	err = rtm_mapped(p, len);
+	int err = len ? rtm_mapped(p, len) : RTM_EINVAL;
+
 	if (err)
 		return err;
 	/* A fresh PROT_NONE mapping in place drops the pages and, unlike
@@ -180,21 +176,17 @@ int rtm_decommit(void *p, size_t n)
 
 int rtm_purge(void *p, size_t n)
 {
-	size_t len;
-	int err = rtm_range(p, n, &len);
+	size_t len = rtm_range(p, n);
+	int err = len ? rtm_mapped(p, len) : RTM_EINVAL;
 
-	if (!err)
-		err = rtm_mapped(p, len);
 	return err ? err : rtm_madvise(p, len, RTM_MADV_DONTNEED);
 }
 
 int rtm_purge_lazy(void *p, size_t n)
 {
-	size_t len;
-	int err = rtm_range(p, n, &len);
+	size_t len = rtm_range(p, n);
+	int err = len ? rtm_mapped(p, len) : RTM_EINVAL;
 
-	if (!err)
-		err = rtm_mapped(p, len);
 	if (err)
 		return err;
 	if (!atomic_load_explicit(&rtm_no_madv_free, memory_order_relaxed)) {
@@ -215,17 +207,16 @@ int rtm_purge_lazy(void *p, size_t n)
 
 int rtm_release_ready(void *p, size_t n, size_t ready)
 {
-	size_t len, mask, ready_len;
-	int err = rtm_range(p, n, &len);
+	size_t len = rtm_range(p, n), mask, ready_len;
+	int err;
 
 	/* len is whole pages, so ready <= len also means ready rounds up to
 	 * at most len, without overflow. */
-	if (!err && ready > len)
-		err = RTM_EINVAL;
+	if (!len || ready > len)
+		return RTM_EINVAL;
 	/* A hole means some of it was released already: the totals alone
 	 * miss a double release while other regions keep them high. */
-	if (!err)
-		err = rtm_mapped(p, len);
+	err = rtm_mapped(p, len);
 	if (err)
 		return err == RTM_ENOMEM ? RTM_EINVAL : err;
 	if (!rtm_count_take(&rtm_reserved_bytes, len))
@@ -249,20 +240,18 @@ int rtm_release(void *p, size_t n)
 
 int rtm_hugepage(void *p, size_t n, int on)
 {
-	size_t len;
-	int err = rtm_range(p, n, &len);
+	size_t len = rtm_range(p, n);
 
-	return err ? err : rtm_madvise(p, len, on ? RTM_MADV_HUGEPAGE : RTM_MADV_NOHUGEPAGE);
+	return !len ? RTM_EINVAL : rtm_madvise(p, len, on ? RTM_MADV_HUGEPAGE : RTM_MADV_NOHUGEPAGE);
 }
 
 int rtm_name(void *p, size_t n, const char *name)
 {
 	long r;
-	size_t len;
-	int err = rtm_range(p, n, &len);
+	size_t len = rtm_range(p, n);
 
-	if (err)
-		return err;
+	if (!len)
+		return RTM_EINVAL;
 	r = rtm_syscall5(RTM_NR_prctl, RTM_PR_SET_VMA, RTM_PR_SET_VMA_ANON_NAME, (long)p, (long)len,
 	                 (long)name);
 	return RTM_SYSCALL_FAILED(r) ? (int)-r : 0;
