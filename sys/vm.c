@@ -43,14 +43,6 @@ static void rtm_count_give(_Atomic size_t *counter, size_t n)
 	atomic_fetch_add_explicit(counter, n, memory_order_relaxed);
 }
 
-/* n rounded up to the page size, 0 if that overflows. */
-static size_t rtm_page_round(size_t n)
-{
-	size_t mask = rtm_page_size() - 1;
-
-	return n > (size_t)-1 - mask ? 0 : (n + mask) & ~mask;
-}
-
 /* The page-rounded length of an existing range: page-aligned start,
  * non-empty, no wrap. 0 when it is not one (the callers' RTM_EINVAL): no
  * valid range rounds to 0. A length, not an error and an out parameter, so
@@ -79,30 +71,45 @@ static int rtm_mapped(void *p, size_t len)
 	return rtm_madvise(p, len, RTM_MADV_NORMAL);
 }
 
+/* Unmaps [lo, hi) unless it is empty: munmap refuses a zero length. */
+static int rtm_unmap_span(uintptr_t lo, uintptr_t hi)
+{
+	return lo == hi ? 0 : rtm_munmap((void *)lo, hi - lo);
+}
+
+/* Member by member: clang -O0 turns a zero initializer of the struct into
+ * a call to memset, which the libc-free core cannot link. */
+static rtm_mmap_result rtm_result(void *addr, int err)
+{
+	rtm_mmap_result r;
+
+	r.addr = addr;
+	r.err = err;
+	return r;
+}
+
 rtm_mmap_result rtm_reserve(void *hint, size_t n, size_t align)
 {
 	const int prot = RTM_PROT_NONE;
 	const int flags = RTM_MAP_PRIVATE | RTM_MAP_ANONYMOUS | RTM_MAP_NORESERVE;
 	rtm_mmap_result r;
 	size_t ps = rtm_page_size();
-	size_t len, span, head, tail;
-	uintptr_t base, start;
+	size_t len, span;
+	uintptr_t base, start, end;
+	int err;
 
-	/* Member by member: clang -O0 turns a zero initializer of the struct
-	 * into a call to memset, which the libc-free core cannot link. */
-	r.addr = 0;
-	r.err = 0;
 	if (align == 0)
 		align = ps;
-	if (n == 0 || (align & (align - 1)) || align < ps) {
-		r.err = RTM_EINVAL;
-		return r;
-	}
-	len = rtm_page_round(n);
-	if (len == 0 || __builtin_add_overflow(len, align - ps, &span)) {
-		r.err = RTM_ENOMEM;
-		return r;
-	}
+	if (n == 0 || (align & (align - 1)) || align < ps)
+		return rtm_result(0, RTM_EINVAL);
+	/* What to map: n in whole pages plus the slack that aligning may
+	 * skip, align - ps. align is a multiple of ps, so rounding n + align
+	 * - 1 down to whole pages gives both at once, and only that sum can
+	 * overflow. */
+	if (__builtin_add_overflow(n, align - 1, &span))
+		return rtm_result(0, RTM_ENOMEM);
+	span &= ~(ps - 1);
+	len = span - (align - ps);
 
 	/* Page alignment comes free; a larger one by asking for the slack
 	 * and trimming both ends (Go: sysReserveAligned). */
@@ -110,26 +117,21 @@ rtm_mmap_result rtm_reserve(void *hint, size_t n, size_t align)
 	if (r.err)
 		return r;
 	base = (uintptr_t)r.addr;
+	end = base + span;
 	start = (base + align - 1) & ~(uintptr_t)(align - 1);
-	head = start - base;
-	tail = span - head - len;
-	if (head && (r.err = rtm_munmap((void *)base, head)) != 0)
-		goto undo;
-	if (tail && (r.err = rtm_munmap((void *)(start + len), tail)) != 0) {
-		base = start;
-		span -= head;
-		goto undo;
+	err = rtm_unmap_span(base, start);
+	if (!err) {
+		base = start; /* the head is gone: [base, end) is what is left */
+		err = rtm_unmap_span(start + len, end);
+	}
+	if (err) {
+		/* A trim failed (a hook can fail any call): give back all that
+		 * is still mapped so that a failed reserve leaves nothing behind. */
+		rtm_munmap((void *)base, end - base);
+		return rtm_result(0, err);
 	}
 	rtm_count_give(&rtm_reserved_bytes, len);
-	r.addr = (void *)start;
-	return r;
-
-undo:
-	/* A trim failed (a hook can fail any call): give back all that is
-	 * still mapped so that a failed reserve leaves nothing behind. */
-	rtm_munmap((void *)base, span);
-	r.addr = 0;
-	return r;
+	return rtm_result((void *)start, 0);
 }
 
 int rtm_commit(void *p, size_t n)
