@@ -53,10 +53,11 @@ static size_t rtm_range(void *p, size_t n)
 	size_t mask = rtm_page_size() - 1;
 
 	/* With a page aligned, rounding n up overflows, or a plus the rounded
-	 * length wraps, exactly when a + n + mask would pass UINTPTR_MAX: one
-	 * test for both. (a <= UINTPTR_MAX - mask, so the right side cannot
-	 * go below zero.) */
-	if (n == 0 || (a & mask) || n > UINTPTR_MAX - mask - a)
+	 * length wraps, exactly when a + n + mask would pass UINTPTR_MAX, that
+	 * is when n - 1 >= UINTPTR_MAX - mask - a; n == 0 makes n - 1 wrap to
+	 * UINTPTR_MAX, so the same test refuses it. (a <= UINTPTR_MAX - mask,
+	 * so the right side cannot go below zero.) */
+	if ((a & mask) || n - 1 >= UINTPTR_MAX - mask - a)
 		return 0;
 	return (n + mask) & ~mask;
 }
