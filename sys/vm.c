@@ -4,6 +4,7 @@
 
 #include <rtmem/vm.h>
 
+#include "raw.h"
 #include "vm_internal.h"
 
 #define RTM_PR_SET_VMA           0x53564d41
@@ -250,14 +251,13 @@ int rtm_hugepage(void *p, size_t n, int on)
 
 int rtm_name(void *p, size_t n, const char *name)
 {
-	long r;
 	size_t len = rtm_range(p, n);
 
 	if (!len)
 		return RTM_EINVAL;
-	r = rtm_syscall5(RTM_NR_prctl, RTM_PR_SET_VMA, RTM_PR_SET_VMA_ANON_NAME, (long)p, (long)len,
-	                 (long)name);
-	return RTM_SYSCALL_FAILED(r) ? (int)-r : 0;
+	/* PR_SET_VMA answers 0 or -errno, like munmap. */
+	return rtm_raw_err0(rtm_syscall5(RTM_NR_prctl, RTM_PR_SET_VMA, RTM_PR_SET_VMA_ANON_NAME,
+	                                 (long)p, (long)len, (long)name));
 }
 
 struct rtm_vm_stats rtm_vm_stats(void)
