@@ -26,9 +26,7 @@ static int rtm_is_page_size(unsigned long v)
 
 void rtm_set_auxv(const unsigned long *auxv)
 {
-	if (!auxv)
-		return;
-	for (; auxv[0] != RTM_AT_NULL; auxv += 2) {
+	for (; auxv && auxv[0] != RTM_AT_NULL; auxv += 2) {
 		if (auxv[0] == RTM_AT_PAGESZ && rtm_is_page_size(auxv[1]))
 			atomic_store_explicit(&rtm_page_size_known, auxv[1], memory_order_relaxed);
 	}
