@@ -63,6 +63,13 @@ static size_t rtm_range(void *p, size_t n)
 	return (n + mask) & ~mask;
 }
 
+/* madvise over a range rtm_range measured; RTM_EINVAL for one it refused
+ * (len 0), so that callers need not test len first. */
+static int rtm_advise(void *p, size_t len, int advice)
+{
+	return len ? rtm_madvise(p, len, advice) : RTM_EINVAL;
+}
+
 /* 0 if every page of a checked range is mapped, else ENOMEM, with no
  * other effect: MADV_NORMAL only resets advice rtmem never gives. mprotect
  * and madvise apply themselves to the mapped pages before they report a
@@ -70,7 +77,7 @@ static size_t rtm_range(void *p, size_t n)
  * leave the region as it was. */
 static int rtm_mapped(void *p, size_t len)
 {
-	return rtm_madvise(p, len, RTM_MADV_NORMAL);
+	return rtm_advise(p, len, RTM_MADV_NORMAL);
 }
 
 /* Unmaps [lo, hi) unless it is empty: munmap refuses a zero length. */
@@ -139,7 +146,7 @@ rtm_mmap_result rtm_reserve(void *hint, size_t n, size_t align)
 int rtm_commit(void *p, size_t n)
 {
 	size_t len = rtm_range(p, n);
-	int err = len ? rtm_mapped(p, len) : RTM_EINVAL;
+	int err = rtm_mapped(p, len);
 
 	/* mprotect, not Go's MAP_FIXED remap: it fails with ENOMEM on a
 	 * range that is not mapped instead of mapping over whatever is there.
@@ -163,7 +170,7 @@ int rtm_decommit(void *p, size_t n)
 	rtm_mmap_result r;
 	size_t len = rtm_range(p, n);
 	/* MAP_FIXED would map over a hole too. */
-	int err = len ? rtm_mapped(p, len) : RTM_EINVAL;
+	int err = rtm_mapped(p, len);
 
 	if (err)
 		return err;
@@ -181,7 +188,7 @@ int rtm_decommit(void *p, size_t n)
 int rtm_purge(void *p, size_t n)
 {
 	size_t len = rtm_range(p, n);
-	int err = len ? rtm_mapped(p, len) : RTM_EINVAL;
+	int err = rtm_mapped(p, len);
 
 	return err ? err : rtm_madvise(p, len, RTM_MADV_DONTNEED);
 }
@@ -189,7 +196,7 @@ int rtm_purge(void *p, size_t n)
 int rtm_purge_lazy(void *p, size_t n)
 {
 	size_t len = rtm_range(p, n);
-	int err = len ? rtm_mapped(p, len) : RTM_EINVAL;
+	int err = rtm_mapped(p, len);
 
 	if (err)
 		return err;
@@ -216,7 +223,7 @@ int rtm_release_ready(void *p, size_t n, size_t ready)
 
 	/* len is whole pages, so ready <= len also means ready rounds up to
 	 * at most len, without overflow. */
-	if (!len || ready > len)
+	if (ready > len)
 		return RTM_EINVAL;
 	/* A hole means some of it was released already: the totals alone
 	 * miss a double release while other regions keep them high. */
@@ -244,9 +251,7 @@ int rtm_release(void *p, size_t n)
 
 int rtm_hugepage(void *p, size_t n, int on)
 {
-	size_t len = rtm_range(p, n);
-
-	return !len ? RTM_EINVAL : rtm_madvise(p, len, on ? RTM_MADV_HUGEPAGE : RTM_MADV_NOHUGEPAGE);
+	return rtm_advise(p, rtm_range(p, n), on ? RTM_MADV_HUGEPAGE : RTM_MADV_NOHUGEPAGE);
 }
 
 int rtm_name(void *p, size_t n, const char *name)
