@@ -218,11 +218,11 @@ int rtm_purge_lazy(void *p, size_t n)
 
 int rtm_release_ready(void *p, size_t n, size_t ready)
 {
-	size_t len = rtm_range(p, n), mask, ready_len;
+	size_t len = rtm_range(p, n), ready_len;
 	int err;
 
-	/* len is whole pages, so ready <= len also means ready rounds up to
-	 * at most len, without overflow. */
+	/* Refused before any call. (A refused range, len 0, is refused by
+	 * rtm_mapped below.) */
 	if (ready > len)
 		return RTM_EINVAL;
 	/* A hole means some of it was released already: the totals alone
@@ -232,9 +232,9 @@ int rtm_release_ready(void *p, size_t n, size_t ready)
 		return err == RTM_ENOMEM ? RTM_EINVAL : err;
 	if (!rtm_count_take(&rtm_reserved_bytes, len))
 		return RTM_EINVAL;
-	/* No overflow: ready <= len, a multiple of the page size. */
-	mask = rtm_page_size() - 1;
-	ready_len = (ready + mask) & ~mask;
+	/* The ready part [p, p + ready) lies inside the checked range, so
+	 * rtm_range measures it too: rounded like len, 0 for ready == 0. */
+	ready_len = rtm_range(p, ready);
 	if (!rtm_count_take(&rtm_committed_bytes, ready_len))
 		err = RTM_EINVAL;
 	else if ((err = rtm_munmap(p, len)) != 0)
