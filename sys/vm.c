@@ -53,11 +53,11 @@ static size_t rtm_range(void *p, size_t n)
 	uintptr_t a = (uintptr_t)p;
 	size_t mask = rtm_page_size() - 1;
 
-	/* With a page aligned, rounding n up overflows, or a plus the rounded
-	 * length wraps, exactly when a + n + mask would pass UINTPTR_MAX, that
-	 * is when n - 1 >= UINTPTR_MAX - mask - a; n == 0 makes n - 1 wrap to
-	 * UINTPTR_MAX, so the same test refuses it. (a <= UINTPTR_MAX - mask,
-	 * so the right side cannot go below zero.) */
+	/* Once the start a is page aligned, rounding n up overflows, or a plus
+	 * the rounded length wraps, exactly when a + n + mask would pass
+	 * UINTPTR_MAX, that is when n - 1 >= UINTPTR_MAX - mask - a; n == 0
+	 * makes n - 1 wrap to UINTPTR_MAX, so the same test refuses it.
+	 * (a <= UINTPTR_MAX - mask, so the right side cannot go below zero.) */
 	if ((a & mask) || n - 1 >= UINTPTR_MAX - mask - a)
 		return 0;
 	return (n + mask) & ~mask;
@@ -70,11 +70,12 @@ static int rtm_advise(void *p, size_t len, int advice)
 	return len ? rtm_madvise(p, len, advice) : RTM_EINVAL;
 }
 
-/* 0 if every page of a checked range is mapped, else ENOMEM, with no
- * other effect: MADV_NORMAL only resets advice rtmem never gives. mprotect
- * and madvise apply themselves to the mapped pages before they report a
- * hole, so the calls that change pages ask this first: a failure must
- * leave the region as it was. */
+/* 0 if every page of a measured range is mapped, else ENOMEM (RTM_EINVAL
+ * for a refused range, as rtm_advise), with no other effect: MADV_NORMAL
+ * only resets advice rtmem never gives. mprotect and madvise apply
+ * themselves to the mapped pages before they report a hole, so the calls
+ * that change pages ask this first: a failure must leave the region as it
+ * was. */
 static int rtm_mapped(void *p, size_t len)
 {
 	return rtm_advise(p, len, RTM_MADV_NORMAL);
