@@ -140,8 +140,6 @@ rtm_arena *rtm_arena_create_in(void *buf, size_t len)
 
 void rtm_arena_destroy(rtm_arena *a)
 {
-	struct rtm_arena_block *b;
-
 	if (!a)
 		return;
 	if (a->flags & RTM_ARENA_IN_PLACE_) {
@@ -153,11 +151,7 @@ void rtm_arena_destroy(rtm_arena *a)
 		rtm_unpoison(from, a->first.usable_end - from);
 		return;
 	}
-	for (b = a->cur; b != &a->first;) {
-		struct rtm_arena_block *prev = b->prev;
-		rtm_arena_block_free(a, b);
-		b = prev;
-	}
+	rtm_arena_pop_to(a, &a->first);
 	/* A release the OS (or a hook) refused parked its block on the spare
 	 * list: one more try each, since this is the last chance. */
 	rtm_arena_spare_free(a);

@@ -33,33 +33,40 @@ static size_t rtm_round_up_steps(size_t n, size_t step)
 	return n > (size_t)-1 - (step - rem) ? 0 : n + (step - rem);
 }
 
-/* Commits b up to at least `end`, in whole steps from the block's start,
- * never past its data. Returns 0 or an errno; adds the bytes committed to
- * *total. */
-static int rtm_block_commit_to(struct rtm_arena_block *b, size_t step, uintptr_t end,
-                               size_t *total)
+/* Where a commit that must reach `end` stops, in a block whose data runs
+ * from base to usable_end: whole steps from base, never past usable_end. */
+static uintptr_t rtm_commit_target(uintptr_t base, uintptr_t usable_end, size_t step,
+                                   uintptr_t end)
+{
+	uintptr_t want = base + rtm_round_up_steps(end - base, step);
+
+	return want < end || want > usable_end ? usable_end : want;
+}
+
+int rtm_arena_commit_to(struct rtm_arena *a, struct rtm_arena_block *b, uintptr_t end)
 {
 	uintptr_t want;
 	int err;
 
 	if (end <= b->commit_end)
 		return 0;
-	want = b->base + rtm_round_up_steps(end - b->base, step);
-	if (want < end || want > b->usable_end)
-		want = b->usable_end;
+	want = rtm_commit_target(b->base, b->usable_end, a->commit_step, end);
 	/* Inside the block's own reservation, page-aligned: no hole to check. */
 	err = rtm_vm_commit_mapped((void *)b->commit_end, want - b->commit_end);
 	if (err)
 		return err;
 	rtm_poison(b->commit_end, want - b->commit_end);
-	*total += want - b->commit_end;
+	a->committed += want - b->commit_end;
 	b->commit_end = want;
 	return 0;
 }
 
-int rtm_arena_commit_to(struct rtm_arena *a, struct rtm_arena_block *b, uintptr_t end)
+void rtm_arena_dress(const struct rtm_arena *a, uintptr_t p, size_t n)
 {
-	return rtm_block_commit_to(b, a->commit_step, end, &a->committed);
+	if (a->flags & RTM_ARENA_HUGEPAGES)
+		(void)rtm_madvise((void *)p, n, RTM_MADV_HUGEPAGE);
+	if (a->name)
+		(void)rtm_vm_name_mapped((void *)p, n, a->name);
 }
 
 struct rtm_arena_block *rtm_arena_block_map(const struct rtm_arena *a, size_t hdr, size_t at,
@@ -67,59 +74,57 @@ struct rtm_arena_block *rtm_arena_block_map(const struct rtm_arena *a, size_t hd
 {
 	size_t ps = rtm_page_size();
 	size_t guard = (a->flags & RTM_ARENA_GUARD) ? ps : 0;
-	size_t ralign = (a->flags & RTM_ARENA_HUGEPAGES) ? RTM_HUGE_PAGE : 0;
-	size_t need, min, want, floor, unused = 0; /* the caller counts the new block */
-	struct rtm_arena_block probe, *b;
+	size_t unit = (a->flags & RTM_ARENA_HUGEPAGES) ? RTM_HUGE_PAGE : ps;
+	size_t need, min, want, floor;
+	uintptr_t base, usable_end, commit_end;
+	struct rtm_arena_block *b;
 	rtm_mmap_result r;
 
 	if (__builtin_add_overflow(hdr, size, &need) ||
 	    __builtin_add_overflow(need, align - 1, &need))
 		return 0;
-	min = rtm_arena_round_up(need, ralign ? ralign : ps);
+	min = rtm_arena_round_up(need, unit);
 	if (min == 0 || __builtin_add_overflow(min, guard, &min))
 		return 0;
 	want = a->reserve > min ? a->reserve : min;
 	floor = RTM_RESERVE_FLOOR > min ? RTM_RESERVE_FLOOR : min;
 
 	/* Under ulimit -v or in a 32-bit address space a large reservation
-	 * can fail where a smaller one fits: halve down to the floor. */
+	 * can fail where a smaller one fits: halve down to the floor. Blocks
+	 * are aligned to their commit unit (2 MiB for huge pages). */
 	for (;;) {
-		r = rtm_reserve(0, want, ralign);
+		r = rtm_reserve(0, want, unit);
 		if (!r.err)
 			break;
 		if (want <= floor)
 			return 0;
-		want = rtm_arena_round_up(want >> 1, ralign ? ralign : ps);
+		want = rtm_arena_round_up(want >> 1, unit);
 		if (want < floor)
 			want = floor;
 	}
-
-	if (ralign)
-		(void)rtm_hugepage(r.addr, want - guard, 1); /* advice: best effort */
-	if (a->name)
-		(void)rtm_name(r.addr, want, a->name); /* cosmetic: best effort */
+	base = (uintptr_t)r.addr;
+	usable_end = base + want - guard;
+	rtm_arena_dress(a, base, want);
 
 	/* Commit what this request needs, header included, before the
 	 * header can be written. */
-	probe.base = (uintptr_t)r.addr;
-	probe.commit_end = probe.base;
-	probe.usable_end = probe.base + want - guard;
-	if (rtm_block_commit_to(&probe, a->commit_step, probe.base + need, &unused)) {
+	commit_end = rtm_commit_target(base, usable_end, a->commit_step, base + need);
+	if (rtm_vm_commit_mapped(r.addr, commit_end - base)) {
 		/* A hook may refuse the release too: one more try, as
 		 * destroy does, so a failed create leaves nothing mapped. */
-		if (rtm_release(r.addr, want))
-			(void)rtm_release(r.addr, want);
+		if (rtm_vm_release_mapped(r.addr, want, 0))
+			(void)rtm_vm_release_mapped(r.addr, want, 0);
 		return 0;
 	}
-	rtm_unpoison(probe.base, hdr);
+	rtm_poison(base + hdr, commit_end - base - hdr);
 
-	b = (struct rtm_arena_block *)(probe.base + at);
+	b = (struct rtm_arena_block *)(base + at);
 	b->prev = 0;
-	b->base = probe.base;
+	b->base = base;
 	b->size = want;
-	b->usable_end = probe.usable_end;
-	b->commit_end = probe.commit_end;
-	b->data = probe.base + hdr;
+	b->usable_end = usable_end;
+	b->commit_end = commit_end;
+	b->data = base + hdr;
 	b->top = b->data;
 	b->dirty_end = b->data; /* the header is written; the rest is fresh */
 	b->used_before = 0;
@@ -153,7 +158,7 @@ int rtm_arena_block_unmap(struct rtm_arena_block *b)
 	 * whole reservation writes (and keeps resident) shadow for all of
 	 * it, 8 MiB for a default 64 MiB block. */
 	rtm_poison_drop(base, ready);
-	return rtm_release_ready((void *)base, size, ready);
+	return rtm_vm_release_mapped((void *)base, size, ready);
 }
 
 void rtm_arena_block_free(struct rtm_arena *a, struct rtm_arena_block *b)
@@ -170,6 +175,17 @@ void rtm_arena_block_free(struct rtm_arena *a, struct rtm_arena_block *b)
 	a->reserved -= size;
 	a->committed -= ready;
 	a->blocks--;
+}
+
+void rtm_arena_pop_to(struct rtm_arena *a, struct rtm_arena_block *b)
+{
+	while (a->cur != b) {
+		struct rtm_arena_block *newer = a->cur;
+
+		a->cur = newer->prev;
+		a->win.ptr = a->cur->top;
+		rtm_arena_block_free(a, newer);
+	}
 }
 
 /* Retries blocks whose release failed before. */

@@ -67,6 +67,10 @@ void rtm_arena_window_update(struct rtm_arena *a);
 /* Commits the current block up to at least `end` (within usable_end). */
 int rtm_arena_commit_to(struct rtm_arena *a, struct rtm_arena_block *b, uintptr_t end);
 
+/* Huge page advice and the arena's name for [p, p + n), a range of its
+ * own freshly mapped: both best effort. */
+void rtm_arena_dress(const struct rtm_arena *a, uintptr_t p, size_t n);
+
 /* Reserves and commits a block whose first hdr bytes are a header, able
  * to hold size bytes at align after it; its block header is placed at
  * base + at. NULL if the OS refused (nothing is left mapped then). */
@@ -84,6 +88,10 @@ int rtm_arena_block_unmap(struct rtm_arena_block *b);
 /* Gives a block back to the OS (or parks it on the spare list if the OS
  * refused), and takes it out of the totals. */
 void rtm_arena_block_free(struct rtm_arena *a, struct rtm_arena_block *b);
+
+/* Frees the blocks chained after b, newest first. b becomes the current
+ * block again, its bump pointer where it was left. */
+void rtm_arena_pop_to(struct rtm_arena *a, struct rtm_arena_block *b);
 
 /* Retries the release of blocks parked on the spare list. */
 void rtm_arena_spare_free(struct rtm_arena *a);

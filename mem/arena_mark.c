@@ -1,5 +1,6 @@
 /* Marks, rewind and reset: giving memory back in bulk. */
 #include "arena_internal.h"
+#include "sys/vm_internal.h"
 
 struct rtm_arena_mark rtm_arena_save(rtm_arena *a)
 {
@@ -53,39 +54,29 @@ static void rtm_arena_trim(struct rtm_arena *a, struct rtm_arena_block *b)
 	/* Decommitting drops the poison along with the pages; the range is
 	 * inaccessible anyway until committed (and poisoned) again. */
 	rtm_poison_drop(keep, b->commit_end - keep);
-	if (rtm_decommit((void *)keep, b->commit_end - keep)) {
+	if (rtm_vm_decommit_mapped((void *)keep, b->commit_end - keep)) {
 		rtm_poison(keep, b->commit_end - keep);
 		return;
 	}
 	/* The decommit mapped fresh memory in place, which has neither the
 	 * huge page advice nor the name the block was given. */
-	if (a->flags & RTM_ARENA_HUGEPAGES)
-		(void)rtm_hugepage((void *)keep, b->commit_end - keep, 1);
-	if (a->name)
-		(void)rtm_name((void *)keep, b->commit_end - keep, a->name);
+	rtm_arena_dress(a, keep, b->commit_end - keep);
 	a->committed -= b->commit_end - keep;
 	b->commit_end = keep;
 	if (b->dirty_end > keep)
 		b->dirty_end = keep; /* recommitted pages come back zero */
 }
 
-void rtm_arena_rewind(rtm_arena *a, struct rtm_arena_mark m)
+/* Frees everything allocated after p, a position in b (a block of a's
+ * chain, at or below its bump pointer). */
+static void rtm_arena_back_to(struct rtm_arena *a, struct rtm_arena_block *b, uintptr_t p)
 {
-	struct rtm_arena_block *b = rtm_mark_block(a, m);
-	uintptr_t p = (uintptr_t)m.ptr_;
 	size_t used = rtm_arena_used(a);
 
-	if (!b)
-		return; /* foreign or stale: documented as a no-op */
 	if (used > a->peak)
 		a->peak = used;
 	rtm_arena_spare_free(a);
-	while (a->cur != b) {
-		struct rtm_arena_block *newer = a->cur;
-		a->cur = newer->prev;
-		a->win.ptr = a->cur->top;
-		rtm_arena_block_free(a, newer);
-	}
+	rtm_arena_pop_to(a, b);
 	if (a->win.ptr > b->dirty_end)
 		b->dirty_end = a->win.ptr;
 	rtm_poison(p, a->win.ptr - p);
@@ -95,11 +86,17 @@ void rtm_arena_rewind(rtm_arena *a, struct rtm_arena_mark m)
 	rtm_arena_window_update(a);
 }
 
+void rtm_arena_rewind(rtm_arena *a, struct rtm_arena_mark m)
+{
+	struct rtm_arena_block *b = rtm_mark_block(a, m);
+
+	if (b)
+		rtm_arena_back_to(a, b, (uintptr_t)m.ptr_);
+	/* else foreign or stale: documented as a no-op */
+}
+
+/* No mark to look up: the first block is always in the chain. */
 void rtm_arena_reset(rtm_arena *a)
 {
-	struct rtm_arena_mark m;
-
-	m.ptr_ = (char *)a->first.data;
-	m.serial_ = a->first.serial;
-	rtm_arena_rewind(a, m);
+	rtm_arena_back_to(a, &a->first, a->first.data);
 }

@@ -167,17 +167,20 @@ int rtm_vm_commit_mapped(void *p, size_t len)
 
 int rtm_decommit(void *p, size_t n)
 {
-	const int flags = RTM_MAP_PRIVATE | RTM_MAP_ANONYMOUS | RTM_MAP_NORESERVE | RTM_MAP_FIXED;
-	rtm_mmap_result r;
 	size_t len = rtm_range(p, n);
 	/* MAP_FIXED would map over a hole too. */
 	int err = rtm_mapped(p, len);
 
-	if (err)
-		return err;
+	return err ? err : rtm_vm_decommit_mapped(p, len);
+}
+
+int rtm_vm_decommit_mapped(void *p, size_t len)
+{
+	const int flags = RTM_MAP_PRIVATE | RTM_MAP_ANONYMOUS | RTM_MAP_NORESERVE | RTM_MAP_FIXED;
 	/* A fresh PROT_NONE mapping in place drops the pages and, unlike
 	 * mprotect(PROT_NONE) on touched memory, the commit charge too. */
-	r = rtm_mmap(p, len, RTM_PROT_NONE, flags, -1, 0);
+	rtm_mmap_result r = rtm_mmap(p, len, RTM_PROT_NONE, flags, -1, 0);
+
 	if (r.err)
 		return r.err;
 	/* Decommitting Reserved pages is allowed (Go's sysFault takes any
@@ -219,7 +222,7 @@ int rtm_purge_lazy(void *p, size_t n)
 
 int rtm_release_ready(void *p, size_t n, size_t ready)
 {
-	size_t len = rtm_range(p, n), ready_len;
+	size_t len = rtm_range(p, n);
 	int err;
 
 	/* Refused before any call. (A refused range, len 0, is refused by
@@ -231,15 +234,21 @@ int rtm_release_ready(void *p, size_t n, size_t ready)
 	err = rtm_mapped(p, len);
 	if (err)
 		return err == RTM_ENOMEM ? RTM_EINVAL : err;
-	if (!rtm_count_take(&rtm_reserved_bytes, len))
-		return RTM_EINVAL;
 	/* The ready part [p, p + ready) lies inside the checked range, so
 	 * rtm_range measures it too: rounded like len, 0 for ready == 0. */
-	ready_len = rtm_range(p, ready);
-	if (!rtm_count_take(&rtm_committed_bytes, ready_len))
+	return rtm_vm_release_mapped(p, len, rtm_range(p, ready));
+}
+
+int rtm_vm_release_mapped(void *p, size_t len, size_t ready)
+{
+	int err;
+
+	if (!rtm_count_take(&rtm_reserved_bytes, len))
+		return RTM_EINVAL;
+	if (!rtm_count_take(&rtm_committed_bytes, ready))
 		err = RTM_EINVAL;
 	else if ((err = rtm_munmap(p, len)) != 0)
-		rtm_count_give(&rtm_committed_bytes, ready_len);
+		rtm_count_give(&rtm_committed_bytes, ready);
 	if (err)
 		rtm_count_give(&rtm_reserved_bytes, len);
 	return err;
@@ -259,8 +268,11 @@ int rtm_name(void *p, size_t n, const char *name)
 {
 	size_t len = rtm_range(p, n);
 
-	if (!len)
-		return RTM_EINVAL;
+	return len ? rtm_vm_name_mapped(p, len, name) : RTM_EINVAL;
+}
+
+int rtm_vm_name_mapped(void *p, size_t len, const char *name)
+{
 	/* PR_SET_VMA answers 0 or -errno, like munmap. */
 	return rtm_raw_err0(rtm_syscall5(RTM_NR_prctl, RTM_PR_SET_VMA, RTM_PR_SET_VMA_ANON_NAME,
 	                                 (long)p, (long)len, (long)name));
