@@ -33,14 +33,15 @@ static void say(const char *s)
 	rtm_write_str(1, s);
 }
 
-/* In decimal, without a divide: 32-bit arm has none, and at -Os gcc
- * calls libgcc's __aeabi_uidivmod for v % 10, which a program linked
- * -nostdlib does not have. (v * 0xcccccccd) >> 35 is v / 10 for every
- * 32-bit v; the 32x32->64 multiply is one instruction everywhere. */
-static void say_num(uint32_t v)
+/* label, then v in decimal. Without a divide: 32-bit arm has none, and
+ * at -Os gcc calls libgcc's __aeabi_uidivmod for v % 10, which a program
+ * linked -nostdlib does not have. (v * 0xcccccccd) >> 35 is v / 10 for
+ * every 32-bit v; the 32x32->64 multiply is one instruction everywhere. */
+static void say_num(const char *label, uint32_t v)
 {
 	char buf[12], *p = buf + sizeof buf;
 
+	say(label);
 	*--p = 0;
 	do {
 		uint32_t q = (uint32_t)(((uint64_t)v * 0xcccccccdu) >> 35);
@@ -97,6 +98,7 @@ int main(int argc, char **argv, char **envp)
 {
 	const struct rtm_arena_config cfg = { .limit = LIMIT, .retain = RETAIN };
 	rtm_arena *a = rtm_arena_create(&cfg);
+	size_t ps = rtm_page_size();
 	struct rtm_arena_stats st;
 	unsigned sum = 0;
 
@@ -111,20 +113,17 @@ int main(int argc, char **argv, char **envp)
 	}
 	check(sum == CHECKSUM, "checksum");
 	/* Each request committed past the budget; each reset purged it. The
-	 * budget is whole pages: one 64 KiB page where pages are that big. */
+	 * budget is whole pages: one page where pages are 64 KiB. */
 	st = rtm_arena_stats(a);
-	check(st.committed <= (RETAIN > rtm_page_size() ? RETAIN : rtm_page_size()), "purge");
+	check(st.committed <= (RETAIN > ps ? RETAIN : ps), "purge");
 	/* Past the cap: NULL, and the arena carries on. */
 	check(!rtm_arena_alloc(a, LIMIT + 1, 8) && rtm_arena_alloc(a, 64, 8), "limit");
 	rtm_arena_destroy(a);
 	check(!rtm_vm_stats().reserved, "every byte back");
 
-	say("rtmem-demo on " RTM_ARCH_NAME ": page ");
-	say_num((uint32_t)rtm_page_size());
-	say(" B, peak ");
-	say_num((uint32_t)st.peak); /* at most LIMIT */
-	say(" B, kept ");
-	say_num((uint32_t)st.committed);
+	say_num("rtmem-demo on " RTM_ARCH_NAME ": page ", (uint32_t)ps);
+	say_num(" B, peak ", (uint32_t)st.peak); /* at most LIMIT */
+	say_num(" B, kept ", (uint32_t)st.committed);
 	say(failures ? " B, FAILED\n" : " B, ok\n");
 	return failures != 0;
 }

@@ -125,10 +125,11 @@ __attribute__((used, noreturn)) RTM_START_NO_SSP void rtm_start_c(unsigned long 
  * return address, the stack pointer is only as aligned as the kernel
  * chose, and registers the C ABI expects (global pointers) are unset. Each
  * stub fixes what its ABI needs and passes the original sp as the first
- * argument. */
+ * argument. Aligned to 4, the widest instruction alignment of the eight
+ * (the entry point itself needs no more). */
 #define RTM_START_HEAD                                                        \
 	".pushsection .text._start,\"ax\",%progbits\n"                        \
-	".balign 16\n"                                                        \
+	".balign 4\n"                                                         \
 	".globl _start\n"                                                     \
 	".type _start,%function\n"
 #define RTM_START_TAIL                                                        \
