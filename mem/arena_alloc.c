@@ -27,6 +27,21 @@ static size_t rtm_arena_room(const struct rtm_arena *a)
 	return a->limit ? a->limit - rtm_arena_used(a) : (size_t)-1;
 }
 
+/* A new block able to hold size bytes at align after its header, counted
+ * in the totals. NULL if the OS refused; nothing is left mapped then. */
+static struct rtm_arena_block *rtm_arena_block_new(struct rtm_arena *a, size_t size, size_t align)
+{
+	struct rtm_arena_block *b = rtm_arena_block_map(a, RTM_BLOCK_HDR, 0, size, align);
+
+	if (!b)
+		return 0;
+	b->serial = rtm_arena_serial();
+	a->reserved += b->size;
+	a->committed += b->commit_end - b->base;
+	a->blocks++;
+	return b;
+}
+
 void *rtm_arena_alloc_slow(rtm_arena *a, size_t size, size_t align)
 {
 	struct rtm_arena_block *b = a->cur, *nb;

@@ -2,9 +2,6 @@
 #include "arena_internal.h"
 #include "sys/vm_internal.h"
 
-/* The block header, rounded so data after it starts 16-byte aligned. */
-#define RTM_BLOCK_HDR ((sizeof(struct rtm_arena_block) + 15) & ~(size_t)15)
-
 /* The smallest reservation worth halving down to. */
 #define RTM_RESERVE_FLOOR ((size_t)64 << 10)
 
@@ -118,8 +115,8 @@ struct rtm_arena_block *rtm_arena_block_map(const struct rtm_arena *a, size_t hd
 	if (rtm_vm_commit_mapped(r.addr, commit_end - base)) {
 		/* A hook may refuse the release too: one more try, as
 		 * destroy does, so a failed create leaves nothing mapped. */
-		if (rtm_vm_release_mapped(r.addr, want, 0))
-			(void)rtm_vm_release_mapped(r.addr, want, 0);
+		for (int tries = 0; tries < 2 && rtm_vm_release_mapped(r.addr, want, 0); tries++)
+			;
 		return 0;
 	}
 	rtm_poison(base + hdr, commit_end - base - hdr);
@@ -134,20 +131,6 @@ struct rtm_arena_block *rtm_arena_block_map(const struct rtm_arena *a, size_t hd
 	b->top = b->data;
 	b->dirty_end = b->data; /* the header is written; the rest is fresh */
 	b->used_before = 0;
-	b->serial = 0;
-	return b;
-}
-
-struct rtm_arena_block *rtm_arena_block_new(struct rtm_arena *a, size_t size, size_t align)
-{
-	struct rtm_arena_block *b = rtm_arena_block_map(a, RTM_BLOCK_HDR, 0, size, align);
-
-	if (!b)
-		return 0;
-	b->serial = rtm_arena_serial();
-	a->reserved += b->size;
-	a->committed += b->commit_end - b->base;
-	a->blocks++;
 	return b;
 }
 

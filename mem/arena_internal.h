@@ -33,6 +33,9 @@ struct rtm_arena_block {
 	                                 a reused address, in any arena */
 };
 
+/* The block header, rounded so data after it starts 16-byte aligned. */
+#define RTM_BLOCK_HDR ((sizeof(struct rtm_arena_block) + 15) & ~(size_t)15)
+
 struct rtm_arena {
 	struct rtm_arena_window_ win; /* first: read by the inline fast path */
 	struct rtm_arena_block *cur;  /* the newest block, where ptr lives */
@@ -73,13 +76,10 @@ void rtm_arena_dress(const struct rtm_arena *a, uintptr_t p, size_t n);
 
 /* Reserves and commits a block whose first hdr bytes are a header, able
  * to hold size bytes at align after it; its block header is placed at
- * base + at. NULL if the OS refused (nothing is left mapped then). */
+ * base + at. NULL if the OS refused (nothing is left mapped then). The
+ * caller sets its serial and counts it. */
 struct rtm_arena_block *rtm_arena_block_map(const struct rtm_arena *a, size_t hdr, size_t at,
                                             size_t size, size_t align);
-
-/* A new block able to hold size bytes at align after its header. NULL if
- * the OS refused; nothing is left mapped then. */
-struct rtm_arena_block *rtm_arena_block_new(struct rtm_arena *a, size_t size, size_t align);
 
 /* Releases one block's reservation, header included: 0 or an errno.
  * Neither the arena's totals nor the spare list are touched. */
