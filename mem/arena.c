@@ -80,7 +80,7 @@ rtm_arena *rtm_arena_create(const struct rtm_arena_config *cfg)
 		return 0;
 
 	first = rtm_arena_block_map(&proto, RTM_ARENA_HDR, __builtin_offsetof(struct rtm_arena, first),
-	                            0, 1);
+	                            RTM_ARENA_HDR, 1);
 	if (!first)
 		return 0;
 	a = (struct rtm_arena *)first->base;

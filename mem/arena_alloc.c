@@ -27,11 +27,12 @@ static size_t rtm_arena_room(const struct rtm_arena *a)
 	return a->limit ? a->limit - rtm_arena_used(a) : (size_t)-1;
 }
 
-/* A new block able to hold size bytes at align after its header, counted
- * in the totals. NULL if the OS refused; nothing is left mapped then. */
-static struct rtm_arena_block *rtm_arena_block_new(struct rtm_arena *a, size_t size, size_t align)
+/* A new block whose first `need` bytes hold its header and what is asked
+ * of it, reserved aligned to align, counted in the totals. NULL if the OS
+ * refused; nothing is left mapped then. */
+static struct rtm_arena_block *rtm_arena_block_new(struct rtm_arena *a, size_t need, size_t align)
 {
-	struct rtm_arena_block *b = rtm_arena_block_map(a, RTM_BLOCK_HDR, 0, size, align);
+	struct rtm_arena_block *b = rtm_arena_block_map(a, RTM_BLOCK_HDR, 0, need, align);
 
 	if (!b)
 		return 0;
@@ -46,7 +47,7 @@ void *rtm_arena_alloc_slow(rtm_arena *a, size_t size, size_t align)
 {
 	struct rtm_arena_block *b = a->cur, *nb;
 	uintptr_t cur = a->win.ptr, p;
-	size_t need, pad;
+	size_t need, pad, room = rtm_arena_room(a);
 
 	if (rtm_bad_align(align))
 		return 0;
@@ -54,7 +55,7 @@ void *rtm_arena_alloc_slow(rtm_arena *a, size_t size, size_t align)
 		size = 1; /* a unique pointer, as the header promises */
 
 	pad = -cur & (align - 1);
-	if (__builtin_add_overflow(size, pad, &need) || need > rtm_arena_room(a))
+	if (__builtin_add_overflow(size, pad, &need) || need > room)
 		return 0;
 	if (need <= b->usable_end - cur) {
 		if (rtm_arena_commit_to(a, b, cur + need))
@@ -66,21 +67,21 @@ void *rtm_arena_alloc_slow(rtm_arena *a, size_t size, size_t align)
 
 	if (a->flags & RTM_ARENA_FIXED)
 		return 0;
-	nb = rtm_arena_block_new(a, size, align);
+	/* A new block is reserved aligned to align, so the padding after its
+	 * header is known, and the limit checked, before anything is mapped. */
+	pad = -RTM_BLOCK_HDR & (align - 1);
+	if (__builtin_add_overflow(size, pad, &need) || need > room ||
+	    __builtin_add_overflow(need, RTM_BLOCK_HDR, &need))
+		return 0;
+	nb = rtm_arena_block_new(a, need, align);
 	if (!nb)
 		return 0;
-	p = (nb->data + align - 1) & ~(uintptr_t)(align - 1);
-	need = size + (p - nb->data); /* fits: the block was sized for it */
-	if (need > rtm_arena_room(a)) {
-		/* Padding in the new block can differ from the old one's. */
-		rtm_arena_block_free(a, nb);
-		return 0;
-	}
 	/* The rest of the old block is abandoned, not handed out. */
 	b->top = cur;
 	nb->prev = b;
 	nb->used_before = rtm_arena_used(a);
 	a->cur = nb;
+	p = nb->data + pad;
 	return rtm_arena_take(a, p, p + size);
 }
 

@@ -73,30 +73,29 @@ void rtm_arena_dress(const struct rtm_arena *a, uintptr_t p, size_t n)
 }
 
 struct rtm_arena_block *rtm_arena_block_map(const struct rtm_arena *a, size_t hdr, size_t at,
-                                            size_t size, size_t align)
+                                            size_t need, size_t align)
 {
 	size_t ps = rtm_page_size();
 	size_t guard = (a->flags & RTM_ARENA_GUARD) ? ps : 0;
 	size_t unit = (a->flags & RTM_ARENA_HUGEPAGES) ? RTM_HUGE_PAGE : ps;
-	size_t need, min, want, floor;
+	size_t min, want, floor;
 	uintptr_t base, usable_end, commit_end;
 	struct rtm_arena_block *b;
 	rtm_mmap_result r;
 
-	if (__builtin_add_overflow(hdr, size, &need) ||
-	    __builtin_add_overflow(need, align - 1, &need))
-		return 0;
 	min = rtm_arena_round_up(need, unit);
 	if (min == 0 || __builtin_add_overflow(min, guard, &min))
 		return 0;
+	if (align < unit)
+		align = unit;
 	want = a->reserve > min ? a->reserve : min;
 	floor = RTM_RESERVE_FLOOR > min ? RTM_RESERVE_FLOOR : min;
 
 	/* Under ulimit -v or in a 32-bit address space a large reservation
 	 * can fail where a smaller one fits: halve down to the floor. Blocks
-	 * are aligned to their commit unit (2 MiB for huge pages). */
+	 * are aligned to their commit unit (2 MiB for huge pages) at least. */
 	for (;;) {
-		r = rtm_reserve(0, want, unit);
+		r = rtm_reserve(0, want, align);
 		if (!r.err)
 			break;
 		if (want <= floor)

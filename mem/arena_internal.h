@@ -74,12 +74,13 @@ int rtm_arena_commit_to(struct rtm_arena *a, struct rtm_arena_block *b, uintptr_
  * own freshly mapped: both best effort. */
 void rtm_arena_dress(const struct rtm_arena *a, uintptr_t p, size_t n);
 
-/* Reserves and commits a block whose first hdr bytes are a header, able
- * to hold size bytes at align after it; its block header is placed at
- * base + at. NULL if the OS refused (nothing is left mapped then). The
- * caller sets its serial and counts it. */
+/* Reserves a block aligned to align (at least to its commit unit) whose
+ * first need bytes hold a header of hdr bytes and what is asked of it,
+ * and commits those; its block header is placed at base + at. NULL if the
+ * OS refused (nothing is left mapped then). The caller sets its serial
+ * and counts it. */
 struct rtm_arena_block *rtm_arena_block_map(const struct rtm_arena *a, size_t hdr, size_t at,
-                                            size_t size, size_t align);
+                                            size_t need, size_t align);
 
 /* Releases one block's reservation, header included: 0 or an errno.
  * Neither the arena's totals nor the spare list are touched. */
