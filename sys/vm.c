@@ -110,7 +110,9 @@ rtm_mmap_result rtm_reserve(void *hint, size_t n, size_t align)
 
 	if (align == 0)
 		align = ps;
-	if (n == 0 || (align & (align - 1)) || align < ps)
+	/* A power of two at least ps is one with no bit below ps set either
+	 * (ps is a power of two): one test for both. */
+	if (n == 0 || (align & ((align - 1) | (ps - 1))))
 		return rtm_result(0, RTM_EINVAL);
 	/* What to map: n in whole pages plus the slack that aligning may
 	 * skip, align - ps. align is a multiple of ps, so rounding n + align
