@@ -113,12 +113,12 @@ static inline const unsigned long *rtm_auxv_from_envp(char **envp)
 __attribute__((used, noreturn)) RTM_START_NO_SSP void rtm_start_c(unsigned long *sp);
 __attribute__((used, noreturn)) RTM_START_NO_SSP void rtm_start_c(unsigned long *sp)
 {
-	int argc = (int)sp[0];
-	char **argv = (char **)(sp + 1);
-	char **envp = argv + argc + 1;
-
-	rtm_set_auxv(rtm_auxv_from_envp(envp));
-	rtm_exit(main(argc, argv, envp));
+	/* argv follows argc, envp follows argv's NULL. Both calls read argc
+	 * from sp: for all the compiler knows rtm_set_auxv writes the stack
+	 * it is handed, so only sp is kept across it (one saved register,
+	 * not three for argc, argv and envp). */
+	rtm_set_auxv(rtm_auxv_from_envp((char **)sp + sp[0] + 2));
+	rtm_exit(main((int)sp[0], (char **)sp + 1, (char **)sp + sp[0] + 2));
 }
 
 /* _start is entered by a jump from the kernel, not a call: there is no
