@@ -261,7 +261,7 @@ static int veto_nth_munmap(const struct rec_call *c, unsigned nth)
 	return c->op == REC_MUNMAP && nth == fail_munmap_nth ? RTM_EAGAIN : 0;
 }
 
-/* _i = 1: the head trim fails; _i = 2: the tail trim fails. */
+/* _i = 1: the tail trim fails; _i = 2: the head trim fails. */
 START_TEST(a_failed_trim_leaves_nothing_mapped)
 {
 	rtm_mmap_result hole = rtm_reserve(NULL, 8 * MiB, 2 * MiB), r;
