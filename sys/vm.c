@@ -20,11 +20,14 @@ static _Atomic int rtm_no_madv_free;
 static int rtm_count_take(_Atomic size_t *counter, size_t n)
 {
 	size_t old = atomic_load_explicit(counter, memory_order_relaxed);
+	size_t left;
 
+	/* The subtraction's borrow is the test (old < n): one instruction
+	 * for both. */
 	do {
-		if (old < n)
+		if (__builtin_sub_overflow(old, n, &left))
 			return 0;
-	} while (!atomic_compare_exchange_weak_explicit(counter, &old, old - n,
+	} while (!atomic_compare_exchange_weak_explicit(counter, &old, left,
 	                                                memory_order_relaxed,
 	                                                memory_order_relaxed));
 	return 1;
