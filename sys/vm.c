@@ -188,12 +188,11 @@ int rtm_vm_decommit_mapped(void *p, size_t len)
 	 * mprotect(PROT_NONE) on touched memory, the commit charge too. */
 	rtm_mmap_result r = rtm_mmap(p, len, RTM_PROT_NONE, flags, -1, 0);
 
-	if (r.err)
-		return r.err;
 	/* Decommitting Reserved pages is allowed (Go's sysFault takes any
 	 * range), so take back at most what is counted. */
-	rtm_count_take_upto(&rtm_committed_bytes, len);
-	return 0;
+	if (!r.err)
+		rtm_count_take_upto(&rtm_committed_bytes, len);
+	return r.err;
 }
 
 int rtm_purge(void *p, size_t n)
