@@ -109,20 +109,21 @@ rtm_mmap_result rtm_reserve(void *hint, size_t n, size_t align)
 	size_t ps = rtm_page_size();
 	size_t len, span;
 	uintptr_t base, start, end;
-	int err;
+	int err = RTM_EINVAL;
 
 	if (align == 0)
 		align = ps;
 	/* A power of two at least ps is one with no bit below ps set either
 	 * (ps is a power of two): one test for both. */
 	if (n == 0 || (align & ((align - 1) | (ps - 1))))
-		return rtm_result(0, RTM_EINVAL);
+		goto fail;
 	/* What to map: n in whole pages plus the slack that aligning may
 	 * skip, align - ps. align is a multiple of ps, so rounding n + align
 	 * - 1 down to whole pages gives both at once, and only that sum can
 	 * overflow. */
+	err = RTM_ENOMEM;
 	if (__builtin_add_overflow(n, align - 1, &span))
-		return rtm_result(0, RTM_ENOMEM);
+		goto fail;
 	span &= ~(ps - 1);
 	len = span - (align - ps);
 
@@ -145,10 +146,12 @@ rtm_mmap_result rtm_reserve(void *hint, size_t n, size_t align)
 		/* A trim failed (a hook can fail any call): give back all that
 		 * is still mapped so that a failed reserve leaves nothing behind. */
 		rtm_munmap((void *)base, end - base);
-		return rtm_result(0, err);
+		goto fail;
 	}
 	rtm_count_give(&rtm_reserved_bytes, len);
 	return rtm_result((void *)start, 0);
+fail:
+	return rtm_result(0, err);
 }
 
 int rtm_commit(void *p, size_t n)
