@@ -165,7 +165,7 @@ void rtm_arena_block_free(struct rtm_arena *a, struct rtm_arena_block *b)
 	a->blocks--;
 }
 
-void rtm_arena_pop_to(struct rtm_arena *a, struct rtm_arena_block *b)
+void rtm_arena_pop_to(struct rtm_arena *a, const struct rtm_arena_block *b)
 {
 	while (a->cur != b) {
 		struct rtm_arena_block *newer = a->cur;

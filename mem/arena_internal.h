@@ -92,7 +92,7 @@ void rtm_arena_block_free(struct rtm_arena *a, struct rtm_arena_block *b);
 
 /* Frees the blocks chained after b, newest first. b becomes the current
  * block again, its bump pointer where it was left. */
-void rtm_arena_pop_to(struct rtm_arena *a, struct rtm_arena_block *b);
+void rtm_arena_pop_to(struct rtm_arena *a, const struct rtm_arena_block *b);
 
 /* Retries the release of blocks parked on the spare list. */
 void rtm_arena_spare_free(struct rtm_arena *a);
