@@ -36,9 +36,12 @@ enum {
 	BAD_LEAK = 16,    /* destroy left address space reserved */
 };
 
+/* One raw write(2) per piece: short pieces to a pipe or a terminal go
+ * whole, and nothing here installs a signal handler that could cut one
+ * short, so rtm_write_str's retry loop would never run. */
 static void say(const char *s)
 {
-	rtm_write_str(1, s);
+	rtm_syscall3(RTM_NR_write, 1, (long)s, (long)rtm_strlen(s));
 }
 
 /* label, then v in decimal. Without a divide: 32-bit arm has none, and
