@@ -243,23 +243,33 @@ int rtm_release_ready(void *p, size_t n, size_t ready)
 	err = rtm_mapped(p, len);
 	if (err)
 		return err == RTM_ENOMEM ? RTM_EINVAL : err;
-	/* The ready part [p, p + ready) lies inside the checked range, so
-	 * rtm_range measures it too: rounded like len, 0 for ready == 0. */
-	return rtm_vm_release_mapped(p, len, rtm_range(p, ready));
-}
-
-int rtm_vm_release_mapped(void *p, size_t len, size_t ready)
-{
-	int err;
-
 	if (!rtm_count_take(&rtm_reserved_bytes, len))
 		return RTM_EINVAL;
+	/* The ready part [p, p + ready) lies inside the checked range, so
+	 * rtm_range measures it too: rounded like len, 0 for ready == 0. */
+	ready = rtm_range(p, ready);
 	if (!rtm_count_take(&rtm_committed_bytes, ready))
 		err = RTM_EINVAL;
 	else if ((err = rtm_munmap(p, len)) != 0)
 		rtm_count_give(&rtm_committed_bytes, ready);
 	if (err)
 		rtm_count_give(&rtm_reserved_bytes, len);
+	return err;
+}
+
+int rtm_vm_release_mapped(void *p, size_t len, size_t ready)
+{
+	int err = rtm_munmap(p, len);
+
+	/* The caller's own reservation, counted when it was reserved and
+	 * committed: taken from the totals once the kernel has unmapped it.
+	 * Up to zero rather than refused: a stranger's rtm_decommit of
+	 * never-committed pages can leave the committed total below what the
+	 * caller holds, and that must not keep its memory mapped. */
+	if (!err) {
+		rtm_count_take_upto(&rtm_reserved_bytes, len);
+		rtm_count_take_upto(&rtm_committed_bytes, ready);
+	}
 	return err;
 }
 

@@ -14,9 +14,10 @@
 int rtm_vm_commit_mapped(void *p, size_t len);
 
 /* rtm_decommit, rtm_release_ready and rtm_name past their checks: the
- * operation and its accounting alone. len and ready are page-rounded,
- * ready <= len. Same errors from the kernel; release_mapped still refuses
- * (RTM_EINVAL, nothing unmapped) what the totals do not hold. */
+ * operation and its accounting alone, for the caller's own reservation.
+ * len and ready are page-rounded, ready <= len. Same errors from the
+ * kernel. release_mapped takes len and ready from the totals (down to
+ * zero at most) only once the kernel has unmapped the range. */
 int rtm_vm_decommit_mapped(void *p, size_t len);
 int rtm_vm_release_mapped(void *p, size_t len, size_t ready);
 int rtm_vm_name_mapped(void *p, size_t len, const char *name);
