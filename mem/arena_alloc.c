@@ -46,7 +46,7 @@ static struct rtm_arena_block *rtm_arena_block_new(struct rtm_arena *a, size_t n
 void *rtm_arena_alloc_slow(rtm_arena *a, size_t size, size_t align)
 {
 	struct rtm_arena_block *b = a->cur, *nb;
-	uintptr_t cur = a->win.ptr, p;
+	uintptr_t cur = a->win.ptr, from = cur;
 	size_t need, pad, room = rtm_arena_room(a);
 
 	if (rtm_bad_align(align))
@@ -62,27 +62,27 @@ void *rtm_arena_alloc_slow(rtm_arena *a, size_t size, size_t align)
 			return 0;
 		if (!RTM_POISON_PADDING)
 			rtm_unpoison(cur, pad);
-		return rtm_arena_take(a, cur + pad, cur + need);
+	} else {
+		if (a->flags & RTM_ARENA_FIXED)
+			return 0;
+		/* A new block is reserved aligned to align, so the padding
+		 * after its header is known, and the limit checked, before
+		 * anything is mapped. */
+		pad = -RTM_BLOCK_HDR & (align - 1);
+		if (__builtin_add_overflow(size, pad, &need) || need > room ||
+		    __builtin_add_overflow(need, RTM_BLOCK_HDR, &need))
+			return 0;
+		nb = rtm_arena_block_new(a, need, align);
+		if (!nb)
+			return 0;
+		/* The rest of the old block is abandoned, not handed out. */
+		b->top = cur;
+		nb->prev = b;
+		nb->used_before = rtm_arena_used(a);
+		a->cur = nb;
+		from = nb->data;
 	}
-
-	if (a->flags & RTM_ARENA_FIXED)
-		return 0;
-	/* A new block is reserved aligned to align, so the padding after its
-	 * header is known, and the limit checked, before anything is mapped. */
-	pad = -RTM_BLOCK_HDR & (align - 1);
-	if (__builtin_add_overflow(size, pad, &need) || need > room ||
-	    __builtin_add_overflow(need, RTM_BLOCK_HDR, &need))
-		return 0;
-	nb = rtm_arena_block_new(a, need, align);
-	if (!nb)
-		return 0;
-	/* The rest of the old block is abandoned, not handed out. */
-	b->top = cur;
-	nb->prev = b;
-	nb->used_before = rtm_arena_used(a);
-	a->cur = nb;
-	p = nb->data + pad;
-	return rtm_arena_take(a, p, p + size);
+	return rtm_arena_take(a, from + pad, from + pad + size);
 }
 
 void *rtm_arena_alloc_zeroed(rtm_arena *a, size_t size, size_t align)
