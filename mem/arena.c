@@ -40,11 +40,11 @@ size_t rtm_arena_serial(void)
 	return atomic_fetch_add_explicit(&rtm_arena_serials, 1, memory_order_relaxed);
 }
 
+/* The rest of the header; spare and peak start at 0, which fresh pages
+ * read already (create_in stores them). */
 static void rtm_arena_init(struct rtm_arena *a, struct rtm_arena_block *first)
 {
 	a->cur = first;
-	a->spare = 0;
-	a->peak = 0;
 	a->blocks = 1;
 	first->serial = rtm_arena_serial();
 	a->win.ptr = first->data;
@@ -67,7 +67,6 @@ rtm_arena *rtm_arena_create(const struct rtm_arena_config *cfg)
 		return 0;
 	proto.flags = cfg->flags;
 	proto.name = cfg->name;
-	proto.limit = cfg->limit;
 	step_unit = (cfg->flags & RTM_ARENA_HUGEPAGES) ? RTM_HUGE_PAGE : ps;
 	proto.reserve = rtm_arena_round_up(cfg->reserve ? cfg->reserve : RTM_DEFAULT_RESERVE, step_unit);
 	proto.commit_step =
@@ -86,7 +85,7 @@ rtm_arena *rtm_arena_create(const struct rtm_arena_config *cfg)
 	a = (struct rtm_arena *)first->base;
 	a->flags = proto.flags;
 	a->name = proto.name;
-	a->limit = proto.limit;
+	a->limit = cfg->limit;
 	a->reserve = proto.reserve;
 	a->commit_step = proto.commit_step;
 	a->retain = proto.retain;
@@ -117,7 +116,6 @@ rtm_arena *rtm_arena_create_in(void *buf, size_t len)
 	b->prev = 0;
 	b->base = start;
 	b->data = start + RTM_ARENA_HDR;
-	b->top = b->data;
 	b->commit_end = end;
 	b->usable_end = end;
 	b->dirty_end = end; /* caller memory: nothing is known to be zero */
@@ -128,11 +126,13 @@ rtm_arena *rtm_arena_create_in(void *buf, size_t len)
 	a->limit = 0;
 	a->reserve = len;
 	a->commit_step = 1;
-	a->retain = 0;
+	a->retain = 0; /* and so no trim: reset makes no OS call */
 	/* Not reserved by rtmem, but it is this arena's whole capacity,
 	 * and all of it usable: stats report it as reserved and committed. */
 	a->reserved = len;
 	a->committed = len;
+	a->spare = 0;
+	a->peak = 0;
 	rtm_poison(b->data, end - b->data);
 	rtm_arena_init(a, b);
 	return a;

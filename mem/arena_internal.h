@@ -22,7 +22,8 @@ struct rtm_arena_block {
 	struct rtm_arena_block *prev; /* the older block, NULL for the first */
 	uintptr_t base;               /* start of the reservation */
 	uintptr_t data;               /* first byte handed out */
-	uintptr_t top;                /* the bump pointer when the block was left */
+	uintptr_t top;                /* the bump pointer when the block was left;
+	                                 read only while a newer block exists */
 	uintptr_t commit_end;         /* [base, commit_end) is committed */
 	uintptr_t usable_end;         /* data ends here; a guard page may follow */
 	uintptr_t dirty_end;          /* below: written since committed; above:

@@ -38,13 +38,13 @@ static void rtm_arena_trim(struct rtm_arena *a, struct rtm_arena_block *b)
 	uintptr_t keep;
 	size_t mask;
 
-	/* Before anything else: an arena in caller memory makes no OS call,
-	 * and the first rtm_page_size() may be one (its probe). A budget
-	 * that reaches past the top of the address space keeps everything:
-	 * the wrapped sum would fall below the bump pointer and keep nothing
-	 * (on 32-bit, any retain larger than the space above the block). */
-	if (a->retain == 0 || (a->flags & RTM_ARENA_IN_PLACE_) ||
-	    __builtin_add_overflow(b->base, a->retain, &keep))
+	/* Before anything else: an arena in caller memory (whose retain is
+	 * 0) makes no OS call, and the first rtm_page_size() may be one (its
+	 * probe). A budget that reaches past the top of the address space
+	 * keeps everything: the wrapped sum would fall below the bump pointer
+	 * and keep nothing (on 32-bit, any retain larger than the space above
+	 * the block). */
+	if (a->retain == 0 || __builtin_add_overflow(b->base, a->retain, &keep))
 		return;
 	mask = rtm_page_size() - 1;
 	if (keep < a->win.ptr)
@@ -81,7 +81,6 @@ static void rtm_arena_back_to(struct rtm_arena *a, struct rtm_arena_block *b, ui
 		b->dirty_end = a->win.ptr;
 	rtm_poison(p, a->win.ptr - p);
 	a->win.ptr = p;
-	b->top = p;
 	rtm_arena_trim(a, b);
 	rtm_arena_window_update(a);
 }
