@@ -120,15 +120,15 @@ struct rtm_arena_block *rtm_arena_block_map(const struct rtm_arena *a, size_t hd
 	}
 	rtm_poison(base + hdr, commit_end - base - hdr);
 
-	/* Fresh pages read zero: prev, used_before and serial need no store
-	 * (zeroed allocation relies on the same guarantee). */
+	/* Fresh pages read zero: prev, used_before and serial need no store,
+	 * and dirty_end 0 says no data byte has been written (zeroed
+	 * allocation relies on the same guarantee). */
 	b = (struct rtm_arena_block *)(base + at);
 	b->base = base;
 	b->size = want;
 	b->usable_end = usable_end;
 	b->commit_end = commit_end;
 	b->data = base + hdr;
-	b->dirty_end = b->data; /* the header is written; the rest is fresh */
 	return b;
 }
 

@@ -27,7 +27,8 @@ struct rtm_arena_block {
 	uintptr_t commit_end;         /* [base, commit_end) is committed */
 	uintptr_t usable_end;         /* data ends here; a guard page may follow */
 	uintptr_t dirty_end;          /* below: written since committed; above:
-	                                 still the kernel's zero pages */
+	                                 still the kernel's zero pages (0 in a
+	                                 fresh block: no data written) */
 	size_t size;                  /* reservation length, guard page included */
 	size_t used_before;           /* bytes handed out in all older blocks */
 	size_t serial;                /* unique in the process: tells a live block from
