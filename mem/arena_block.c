@@ -118,6 +118,10 @@ struct rtm_arena_block *rtm_arena_block_map(const struct rtm_arena *a, size_t hd
 			;
 		return 0;
 	}
+	/* ASan does not see munmap: shadow from an earlier life of these
+	 * addresses (an arena in caller memory never destroyed, say) is
+	 * still there. The header is ours; the rest is not handed out yet. */
+	rtm_unpoison(base, hdr);
 	rtm_poison(base + hdr, commit_end - base - hdr);
 
 	/* Fresh pages read zero: prev, used_before and serial need no store,

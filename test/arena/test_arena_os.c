@@ -166,6 +166,51 @@ START_TEST(a_request_and_its_reset_make_only_the_calls_they_need)
 }
 END_TEST
 
+/* Where a steering hook puts the next anonymous mmap (as a hint, taken
+ * once): lets a test place a new arena at addresses it chose. */
+static void *steer_hint;
+static const struct rtm_hooks *steer_prev;
+
+static rtm_mmap_result steer_mmap(void *ctx, void *addr, size_t n, int prot, int flags, int fd,
+                                  uint64_t off)
+{
+	(void)ctx;
+	if (!addr && steer_hint) {
+		addr = steer_hint;
+		steer_hint = NULL;
+	}
+	if (steer_prev && steer_prev->mmap)
+		return steer_prev->mmap(steer_prev->ctx, addr, n, prot, flags, fd, off);
+	return rtm_sys_mmap(addr, n, prot, flags, fd, off);
+}
+
+/* AddressSanitizer does not see munmap, so poison an arena in caller
+ * memory leaves behind (destroy is optional for it) outlives the mapping.
+ * A new arena at those addresses must clear it before writing its header;
+ * under ASan a stale shadow is reported as use-after-poison. */
+START_TEST(a_new_arena_where_an_old_one_left_poison_is_usable)
+{
+	static const struct rtm_hooks steer = { steer_mmap, NULL, NULL, NULL, NULL };
+	struct rtm_arena_config cfg = { 64 * KiB, 0, 0, 0, 0, NULL };
+	rtm_mmap_result r = rtm_reserve(NULL, 1 * MiB, 0);
+	rtm_arena *a;
+
+	ck_assert_int_eq(r.err, 0);
+	ck_assert_int_eq(rtm_commit(r.addr, 1 * MiB), 0);
+	ck_assert_ptr_nonnull(rtm_arena_create_in(r.addr, 1 * MiB)); /* never destroyed */
+	ck_assert_int_eq(rtm_release_ready(r.addr, 1 * MiB, 1 * MiB), 0);
+
+	/* Past the old header, where the old arena's free bytes were. */
+	steer_hint = (char *)r.addr + 64 * KiB;
+	steer_prev = rtm_set_hooks(&steer);
+	a = rtm_arena_create(&cfg);
+	rtm_set_hooks(steer_prev);
+	ck_assert_ptr_eq(a, (char *)r.addr + 64 * KiB);
+	ck_assert_ptr_nonnull(rtm_arena_alloc(a, 100, 8));
+	rtm_arena_destroy(a);
+}
+END_TEST
+
 static enum rec_op veto_op;
 static int veto_on;
 
@@ -274,6 +319,7 @@ int main(void)
 	if (rtm_hooks_enabled()) {
 		tcase_add_test(hooks, hooks_see_every_mapping_and_all_come_back);
 		tcase_add_test(hooks, a_request_and_its_reset_make_only_the_calls_they_need);
+		tcase_add_test(hooks, a_new_arena_where_an_old_one_left_poison_is_usable);
 		tcase_add_loop_test(hooks, an_os_refusal_fails_the_allocation_and_changes_nothing, 0, 2);
 		tcase_add_loop_test(hooks, a_refused_create_leaves_nothing_mapped, 0, 2);
 		tcase_add_test(hooks, a_block_the_os_would_not_release_is_released_later);
