@@ -120,8 +120,11 @@ struct rtm_arena_block *rtm_arena_block_map(const struct rtm_arena *a, size_t hd
 	}
 	/* ASan does not see munmap: shadow from an earlier life of these
 	 * addresses (an arena in caller memory never destroyed, say) is
-	 * still there. The header is ours; the rest is not handed out yet. */
+	 * still there. The header is ours, and holds the kernel's zeros
+	 * where it is not written below (memcheck must call them defined);
+	 * the rest is not handed out yet. */
 	rtm_unpoison(base, hdr);
+	rtm_defined(base, hdr);
 	rtm_poison(base + hdr, commit_end - base - hdr);
 
 	/* Fresh pages read zero: prev, used_before and serial need no store,
