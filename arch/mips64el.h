@@ -5,7 +5,9 @@
  *   arguments    a0-a5 ($4-$9)
  *   return       v0; a3 ($7) is the error flag: when it is set, v0 holds a
  *                POSITIVE errno, turned here into -errno
- *   clobbers     $1 $3 $10-$15 $24 $25 hi lo, memory (and $7, the flag)
+ *   clobbers     $1 $3 $10-$15 $24 $25 hi lo, memory (and $7, the flag);
+ *                R6 (__mips_isa_rev >= 6: mips64r6, mipsisa64r6el) has no
+ *                hi/lo registers and gcc refuses them as clobbers there
  *   quirks       old kernels restart an interrupted syscall by re-running
  *                the instruction before it, so that instruction loads v0.
  *                MAP_ANONYMOUS is 0x800 and MAP_NORESERVE 0x400 here.
@@ -30,6 +32,15 @@
 #define RTM_MAP_ANONYMOUS 0x0800
 #define RTM_MAP_POPULATE  0x10000
 
+/* As musl's arch/mips64/syscall_arch.h and nolibc's arch-mips.h do. */
+#if defined(__mips_isa_rev) && __mips_isa_rev >= 6
+#define RTM_MIPS_CLOBBERS "$1", "$3", "$10", "$11", "$12", "$13", "$14", "$15", \
+                          "$24", "$25", "memory"
+#else
+#define RTM_MIPS_CLOBBERS "$1", "$3", "$10", "$11", "$12", "$13", "$14", "$15", \
+                          "$24", "$25", "hi", "lo", "memory"
+#endif
+
 static inline long rtm_syscall6(long nr, long a1, long a2, long a3, long a4, long a5, long a6)
 {
 	register long v0 __asm__("$2");
@@ -42,8 +53,7 @@ static inline long rtm_syscall6(long nr, long a1, long a2, long a3, long a4, lon
 	__asm__ __volatile__("daddu $2, $0, %2\n\tsyscall"
 	                     : "=&r"(v0), "+r"(r7)
 	                     : "r"(nr), "r"(r4), "r"(r5), "r"(r6), "r"(r8), "r"(r9)
-	                     : "$1", "$3", "$10", "$11", "$12", "$13", "$14", "$15",
-	                       "$24", "$25", "hi", "lo", "memory");
+	                     : RTM_MIPS_CLOBBERS);
 	return r7 ? -v0 : v0;
 }
 
