@@ -19,15 +19,19 @@
 #define RTM_ARCH_NAME "arm"
 #define RTM_MMAP2_SHIFT 12
 
+#define RTM_NR_read       3
 #define RTM_NR_write      4
+#define RTM_NR_close      6
 #define RTM_NR_getpid     20
 #define RTM_NR_kill       37
 #define RTM_NR_munmap     91
 #define RTM_NR_mprotect   125
+#define RTM_NR_msync      144
 #define RTM_NR_prctl      172
 #define RTM_NR_mmap       192 /* mmap2 */
 #define RTM_NR_madvise    220
 #define RTM_NR_exit_group 248
+#define RTM_NR_openat     322
 
 /* The operand list arrives with its leading comma (", \"r\"(r1)") so that
  * the zero-operand form needs no comma-swallowing extension. */

@@ -4,6 +4,9 @@
 #ifndef RTM_ARCH_GENERIC_NR_H
 #define RTM_ARCH_GENERIC_NR_H
 
+#define RTM_NR_openat     56
+#define RTM_NR_close      57
+#define RTM_NR_read       63
 #define RTM_NR_write      64
 #define RTM_NR_exit_group 94
 #define RTM_NR_kill       129
@@ -12,6 +15,7 @@
 #define RTM_NR_munmap     215
 #define RTM_NR_mmap       222
 #define RTM_NR_mprotect   226
+#define RTM_NR_msync      227
 #define RTM_NR_madvise    233
 
 #endif

@@ -18,15 +18,19 @@
 
 #define RTM_ARCH_NAME "mips64el"
 
+#define RTM_NR_read       5000
 #define RTM_NR_write      5001
+#define RTM_NR_close      5003
 #define RTM_NR_mmap       5009
 #define RTM_NR_mprotect   5010
 #define RTM_NR_munmap     5011
+#define RTM_NR_msync      5025
 #define RTM_NR_madvise    5027
 #define RTM_NR_getpid     5038
 #define RTM_NR_kill       5060
 #define RTM_NR_prctl      5153
 #define RTM_NR_exit_group 5205
+#define RTM_NR_openat     5247
 
 #define RTM_MAP_NORESERVE 0x0400
 #define RTM_MAP_ANONYMOUS 0x0800

@@ -15,15 +15,19 @@
 
 #define RTM_ARCH_NAME "ppc64le"
 
+#define RTM_NR_read       3
 #define RTM_NR_write      4
+#define RTM_NR_close      6
 #define RTM_NR_getpid     20
 #define RTM_NR_kill       37
 #define RTM_NR_mmap       90
 #define RTM_NR_munmap     91
 #define RTM_NR_mprotect   125
+#define RTM_NR_msync      144
 #define RTM_NR_prctl      171
 #define RTM_NR_madvise    205
 #define RTM_NR_exit_group 234
+#define RTM_NR_openat     286
 
 #define RTM_MAP_NORESERVE 0x40
 

@@ -15,15 +15,19 @@
 #define RTM_ARCH_NAME "s390x"
 #define RTM_MMAP_ARG_BLOCK 1
 
+#define RTM_NR_read       3
 #define RTM_NR_write      4
+#define RTM_NR_close      6
 #define RTM_NR_getpid     20
 #define RTM_NR_kill       37
 #define RTM_NR_mmap       90
 #define RTM_NR_munmap     91
 #define RTM_NR_mprotect   125
+#define RTM_NR_msync      144
 #define RTM_NR_prctl      172
 #define RTM_NR_madvise    219
 #define RTM_NR_exit_group 248
+#define RTM_NR_openat     288
 
 static inline long rtm_syscall0(long nr)
 {

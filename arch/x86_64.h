@@ -12,15 +12,19 @@
 
 #define RTM_ARCH_NAME "x86_64"
 
+#define RTM_NR_read       0
 #define RTM_NR_write      1
+#define RTM_NR_close      3
 #define RTM_NR_mmap       9
 #define RTM_NR_mprotect   10
 #define RTM_NR_munmap     11
+#define RTM_NR_msync      26
 #define RTM_NR_madvise    28
 #define RTM_NR_getpid     39
 #define RTM_NR_kill       62
 #define RTM_NR_prctl      157
 #define RTM_NR_exit_group 231
+#define RTM_NR_openat     257
 
 static inline long rtm_syscall0(long nr)
 {

@@ -53,8 +53,8 @@ static void rtm_arena_init(struct rtm_arena *a, struct rtm_arena_block *first)
 
 rtm_arena *rtm_arena_create(const struct rtm_arena_config *cfg)
 {
-	/* Never written. Not const: all zero, gcc then puts it in .bss,
-	 * which takes no bytes of the file, not 48 in .rodata. */
+	/* Never written. Not const: all zero, it then lives in .bss and
+	 * takes no room in the file. */
 	static struct rtm_arena_config defaults;
 	struct rtm_arena proto, *a;
 	struct rtm_arena_block *first;

@@ -9,6 +9,13 @@
 #include <rtmem/libc_hooks.h>
 #include <rtmem/vm.h>
 
+#if defined(__has_feature)
+#if __has_feature(memory_sanitizer)
+#include <sanitizer/msan_interface.h>
+#define RTM_MSAN 1
+#endif
+#endif
+
 static rtm_mmap_result libc_mmap(void *ctx, void *addr, size_t n, int prot, int flags, int fd,
                                  uint64_t off)
 {
@@ -82,7 +89,18 @@ static int libc_madvise(void *ctx, void *addr, size_t n, int advice)
 	 * the kernel of the same word size. */
 	if (n != 0 && (a & mask) == 0 && n > UINTPTR_MAX - a - mask)
 		return EINVAL;
-	return libc_result(madvise(addr, n, advice), saved);
+	if (madvise(addr, n, advice) != 0)
+		return libc_result(-1, saved);
+#ifdef RTM_MSAN
+	/* MemorySanitizer does not intercept madvise, so it would keep the
+	 * old shadow of pages MADV_DONTNEED has just dropped: the zero pages
+	 * (or the file's contents) that come back on the next read are
+	 * initialized. (rtm_decommit keeps the mapping and drops its pages
+	 * this way.) */
+	if (advice == MADV_DONTNEED)
+		__msan_unpoison(addr, (n + mask) & ~mask);
+#endif
+	return 0;
 }
 
 const struct rtm_hooks rtm_libc_hooks = {

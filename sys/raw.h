@@ -41,9 +41,8 @@ static inline rtm_mmap_result rtm_raw_mmap(void *addr, size_t n, int prot, int f
 		 * for the fd, EINVAL when MAP_HUGETLB rounds SIZE_MAX to 0.
 		 * Report the length, as the 32-bit pre-check does; checked
 		 * here, the success path pays nothing for it. The test is
-		 * n >= PTRDIFF_MAX as the sign of n + 1 (SIZE_MAX wraps to 0):
-		 * x86_64 compares with PTRDIFF_MAX - 1 only through a 10-byte
-		 * constant. */
+		 * n >= PTRDIFF_MAX, written as the sign of n + 1 (SIZE_MAX
+		 * wraps to 0). */
 		if ((ptrdiff_t)(n + 1) <= 0)
 			return (rtm_mmap_result){ 0, RTM_ENOMEM };
 #endif

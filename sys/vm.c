@@ -22,8 +22,7 @@ static int rtm_count_take(_Atomic size_t *counter, size_t n)
 	size_t old = atomic_load_explicit(counter, memory_order_relaxed);
 	size_t left;
 
-	/* The subtraction's borrow is the test (old < n): one instruction
-	 * for both. */
+	/* The subtraction's borrow is the test for old < n. */
 	do {
 		if (__builtin_sub_overflow(old, n, &left))
 			return 0;
@@ -73,15 +72,20 @@ static int rtm_advise(void *p, size_t len, int advice)
 	return len ? rtm_madvise(p, len, advice) : RTM_EINVAL;
 }
 
-/* 0 if every page of a measured range is mapped, else ENOMEM (RTM_EINVAL
- * for a refused range, as rtm_advise), with no other effect: MADV_NORMAL
- * only resets advice rtmem never gives. mprotect and madvise apply
- * themselves to the mapped pages before they report a hole, so the calls
- * that change pages ask this first: a failure must leave the region as it
- * was. */
+/* 0 if every page of a measured range is mapped, else RTM_ENOMEM
+ * (RTM_EINVAL for a refused range, as rtm_advise). mprotect and madvise
+ * apply themselves to the mapped pages before they report a hole, so the
+ * calls that change pages ask this first: a failure must leave the region
+ * as it was. msync(MS_ASYNC) answers ENOMEM for a hole anywhere in the
+ * range and changes nothing: it starts no writeback (since Linux 2.6.19),
+ * leaves the advice, protections and contents of every page alone, and
+ * takes the mmap lock only to read. Not a mapping call: hooks do not see
+ * it. */
 static int rtm_mapped(void *p, size_t len)
 {
-	return rtm_advise(p, len, RTM_MADV_NORMAL);
+	if (!len)
+		return RTM_EINVAL;
+	return rtm_raw_err0(rtm_syscall3(RTM_NR_msync, (long)p, (long)len, RTM_MS_ASYNC));
 }
 
 /* Unmaps [lo, hi) unless it is empty: munmap refuses a zero length. */
@@ -129,8 +133,7 @@ rtm_mmap_result rtm_reserve(void *hint, size_t n, size_t align)
 
 	/* Page alignment comes free; a larger one by asking for the slack
 	 * and trimming both ends (Go: sysReserveAligned). The tail goes
-	 * first: either order leaves the same, and this one keeps fewer
-	 * values live across the calls (gcc 3, clang 25 bytes less). */
+	 * first; either order leaves the same. */
 	r = rtm_mmap(hint, span, prot, flags, -1, 0);
 	if (r.err)
 		return r;
@@ -181,21 +184,41 @@ int rtm_decommit(void *p, size_t n)
 	/* MAP_FIXED would map over a hole too. */
 	int err = rtm_mapped(p, len);
 
-	return err ? err : rtm_vm_decommit_mapped(p, len);
+	if (!err)
+		err = rtm_vm_decommit_mapped(p, len);
+	return err == RTM_VM_REPLACED ? 0 : err;
 }
 
 int rtm_vm_decommit_mapped(void *p, size_t len)
 {
 	const int flags = RTM_MAP_PRIVATE | RTM_MAP_ANONYMOUS | RTM_MAP_NORESERVE | RTM_MAP_FIXED;
-	/* A fresh PROT_NONE mapping in place drops the pages and, unlike
-	 * mprotect(PROT_NONE) on touched memory, the commit charge too. */
-	rtm_mmap_result r = rtm_mmap(p, len, RTM_PROT_NONE, flags, -1, 0);
+	rtm_mmap_result r;
+	int err;
 
+	/* Where the range carries no commit charge (overcommit.c), the
+	 * mapping stays: protection off first, so that a refusal (the
+	 * mapping count limit) changes nothing, then the pages go. The
+	 * region keeps its huge page advice and its name. */
+	if (!rtm_vm_strict_overcommit()) {
+		err = rtm_mprotect(p, len, RTM_PROT_NONE);
+		if (err)
+			return err;
+		/* MADV_DONTNEED refuses locked pages (EINVAL); a mapping
+		 * in place takes them, as below. */
+		if (!rtm_madvise(p, len, RTM_MADV_DONTNEED))
+			goto taken;
+	}
+	/* A fresh PROT_NONE mapping in place drops the pages and the commit
+	 * charge with them, and with the old mapping its advice and name. */
+	r = rtm_mmap(p, len, RTM_PROT_NONE, flags, -1, 0);
+	if (r.err)
+		return r.err;
+	err = RTM_VM_REPLACED;
+taken:
 	/* Decommitting Reserved pages is allowed (Go's sysFault takes any
 	 * range), so take back at most what is counted. */
-	if (!r.err)
-		rtm_count_take_upto(&rtm_committed_bytes, len);
-	return r.err;
+	rtm_count_take_upto(&rtm_committed_bytes, len);
+	return err;
 }
 
 int rtm_purge(void *p, size_t n)
@@ -215,16 +238,17 @@ int rtm_purge_lazy(void *p, size_t n)
 		return err;
 	if (!atomic_load_explicit(&rtm_no_madv_free, memory_order_relaxed)) {
 		err = rtm_madvise(p, len, RTM_MADV_FREE);
-		/* The range is known good, so EINVAL means no MADV_FREE here,
-		 * or pages no purge may drop (locked ones). Only the first is
-		 * remembered, once MADV_DONTNEED took the range: a refused
-		 * call must not switch the whole process to eager purges. */
 		if (err != RTM_EINVAL)
 			return err;
-		err = rtm_madvise(p, len, RTM_MADV_DONTNEED);
-		if (!err)
+		/* The range is mapped, so EINVAL means either a kernel with
+		 * no MADV_FREE (before 4.5) or memory MADV_FREE does not take
+		 * (shared, file-backed, locked). The kernel validates the
+		 * advice before it looks at the range, so a zero-length call
+		 * tells which, and only the kernel's answer is remembered:
+		 * one purge of shared memory must not switch the whole
+		 * process to eager purges. */
+		if (rtm_madvise(p, 0, RTM_MADV_FREE) == RTM_EINVAL)
 			atomic_store_explicit(&rtm_no_madv_free, 1, memory_order_relaxed);
-		return err;
 	}
 	return rtm_madvise(p, len, RTM_MADV_DONTNEED);
 }
@@ -243,18 +267,22 @@ int rtm_release_ready(void *p, size_t n, size_t ready)
 	err = rtm_mapped(p, len);
 	if (err)
 		return err == RTM_ENOMEM ? RTM_EINVAL : err;
+	/* More than rtmem has reserved in all cannot all be rtmem's. */
 	if (!rtm_count_take(&rtm_reserved_bytes, len))
 		return RTM_EINVAL;
-	/* The ready part [p, p + ready) lies inside the checked range, so
-	 * rtm_range measures it too: rounded like len, 0 for ready == 0. */
-	ready = rtm_range(p, ready);
-	if (!rtm_count_take(&rtm_committed_bytes, ready))
-		err = RTM_EINVAL;
-	else if ((err = rtm_munmap(p, len)) != 0)
-		rtm_count_give(&rtm_committed_bytes, ready);
-	if (err)
+	err = rtm_munmap(p, len);
+	if (err) {
 		rtm_count_give(&rtm_reserved_bytes, len);
-	return err;
+		return err;
+	}
+	/* The committed total is process-wide and per call (vm.h): an
+	 * allowed decommit of another region's never-committed pages can
+	 * leave it below what this region really holds, and that must not
+	 * keep mapped memory from going back. So, as for the arena, at most
+	 * what is counted. The ready part lies inside the checked range, so
+	 * rtm_range measures it too: rounded like len, 0 for ready == 0. */
+	rtm_count_take_upto(&rtm_committed_bytes, rtm_range(p, ready));
+	return 0;
 }
 
 int rtm_vm_release_mapped(void *p, size_t len, size_t ready)

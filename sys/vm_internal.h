@@ -17,10 +17,19 @@ int rtm_vm_commit_mapped(void *p, size_t len);
  * operation and its accounting alone, for the caller's own reservation.
  * len and ready are page-rounded, ready <= len. Same errors from the
  * kernel. release_mapped takes len and ready from the totals (down to
- * zero at most) only once the kernel has unmapped the range. */
+ * zero at most) only once the kernel has unmapped the range.
+ * decommit_mapped answers 0 when the range kept its mapping (and with it
+ * its huge page advice and name), RTM_VM_REPLACED when a new mapping took
+ * its place (strict overcommit, locked pages: see rtm_decommit), which
+ * the caller dresses again if it cares. */
+#define RTM_VM_REPLACED (-1)
 int rtm_vm_decommit_mapped(void *p, size_t len);
 int rtm_vm_release_mapped(void *p, size_t len, size_t ready);
 int rtm_vm_name_mapped(void *p, size_t len, const char *name);
+
+/* Whether the kernel's overcommit policy is strict (vm.overcommit_memory
+ * = 2, or unknown: no /proc), read once per process (overcommit.c). */
+int rtm_vm_strict_overcommit(void);
 
 #pragma GCC visibility pop
 

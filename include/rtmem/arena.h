@@ -121,7 +121,9 @@ void *rtm_arena_resize(rtm_arena *a, void *p, size_t old_size, size_t new_size, 
 
 /* A position in an arena, to rewind to. Its fields are private: the
  * position and the process-unique serial of the block it lies in. Two
- * words, so every ABI passes it in registers. */
+ * words: x86_64, aarch64, riscv64, ppc64le and mips64 pass and return it
+ * in registers; i386 and s390x pass and return it in memory, 32-bit arm
+ * passes it in registers and returns it in memory. */
 struct rtm_arena_mark {
 	char *ptr_;
 	size_t serial_;

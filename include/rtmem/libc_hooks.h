@@ -10,7 +10,10 @@
  *
  * Each hook calls libc's mmap, munmap, mprotect or madvise and returns
  * errno as the value (errno itself is restored to what it was, so callers
- * see no change to it). Errors are libc's, which are the kernel's.
+ * see no change to it). Errors are libc's, which are the kernel's. Built
+ * with MemorySanitizer, the madvise hook also marks the pages that
+ * MADV_DONTNEED dropped as initialized (they read as zeros, or as the
+ * file's contents), which MSan, seeing no madvise, would not.
  */
 #ifndef RTMEM_LIBC_HOOKS_H
 #define RTMEM_LIBC_HOOKS_H

@@ -36,4 +36,9 @@
 #define RTM_MADV_NOHUGEPAGE 15
 #define RTM_MADV_COLLAPSE   25
 
+/* msync flags: hppa numbers them differently (MS_ASYNC 2). */
+#ifndef RTM_MS_ASYNC
+#define RTM_MS_ASYNC 1
+#endif
+
 #endif

@@ -19,10 +19,18 @@
  *   rtm_release   any -> None                     (Go: sysFree)
  *   rtm_hugepage  advice only                     (Go: sysHugePage / sysNoHugePage)
  *
- * Every OS call goes through the hooked entry points of <rtmem/sys.h>, so an
- * installed hook sees every mapping. Sizes are rounded up to the page size;
- * addresses must be page aligned. Every function returns 0 or a positive
- * errno (RTM_E*), and on failure the region is left as it was.
+ * Every OS call that maps, protects, advises or unmaps goes through the
+ * hooked entry points of <rtmem/sys.h>, so an installed hook sees every
+ * mapping. Sizes are rounded up to the page size; addresses must be page
+ * aligned. Every function returns 0 or a positive errno (RTM_E*), and on
+ * failure the region is left as it was.
+ *
+ * The calls that take an existing range (commit, decommit, purge,
+ * purge_lazy, release) first ask the kernel whether all of it is mapped,
+ * with msync(MS_ASYNC), which changes nothing (it leaves the advice,
+ * protections and contents of every page as they were): mprotect and
+ * madvise would otherwise apply themselves to the pages before a hole and
+ * then fail. That check is one system call more than the operation.
  *
  * All functions are thread-safe and lock-free; the accounting uses atomics.
  */
@@ -69,11 +77,22 @@ int rtm_commit(void *p, size_t n);
 
 /* Ready -> Reserved: the pages and the commit charge go back, the range
  * is inaccessible again. Reading it afterwards faults; committing it again
- * gives zero pages.
+ * gives zero pages. The range keeps its mapping, and with it its huge
+ * page advice (rtm_hugepage) and its name (rtm_name): mprotect(PROT_NONE)
+ * and MADV_DONTNEED. Two cases need a new PROT_NONE mapping in its place
+ * instead (Go's sysFault), which drops the advice and the name (the
+ * caller gives them again after rtm_commit if it wants them):
+ *   - strict overcommit (vm.overcommit_memory = 2, read once per process
+ *     from /proc; no /proc counts as strict): only a new mapping gives
+ *     the commit charge back;
+ *   - locked pages (mlock, mlockall), which MADV_DONTNEED refuses.
  * Errors:
  *   RTM_EINVAL  p not page aligned; n == 0; p + n wraps.
  *   RTM_ENOMEM  part of the range is not mapped (checked first: nothing is
- *               changed); the kernel is out of memory for the new mapping.
+ *               changed); the kernel is out of memory for the new mapping
+ *               or for splitting the old one (vm.max_map_count). After a
+ *               refused new mapping (locked pages only) the range is left
+ *               inaccessible with its pages.
  */
 int rtm_decommit(void *p, size_t n);
 
@@ -86,9 +105,11 @@ int rtm_purge(void *p, size_t n);
 
 /* Like rtm_purge, but lazy (MADV_FREE): pages are reclaimed only under
  * memory pressure, and until the range is written again each page reads
- * either its old contents or zeros. On kernels without MADV_FREE (before
- * 4.5) it falls back to rtm_purge, and remembers that (one atomic), as
- * Go's adviseUnused does.
+ * either its old contents or zeros. Memory MADV_FREE does not take
+ * (shared or file-backed mappings) gets MADV_DONTNEED instead. On kernels
+ * without MADV_FREE (before 4.5) it falls back to rtm_purge, and
+ * remembers that (one atomic), as Go's adviseUnused does; only the
+ * kernel's answer to the advice itself sets that switch, never a range's.
  * Errors: as rtm_purge.
  */
 int rtm_purge_lazy(void *p, size_t n);
@@ -96,16 +117,19 @@ int rtm_purge_lazy(void *p, size_t n);
 /* any -> None, for a range reserved with rtm_reserve of which none is
  * counted as committed (see rtm_release_ready).
  * Errors:
- *   RTM_EINVAL  p not page aligned; n == 0; p + n wraps; n is more than
+ *   RTM_EINVAL  p not page aligned; n == 0; p + n wraps; part of the
+ *               range is not mapped (a double release); n is more than
  *               rtmem has reserved in all (releasing what was never
- *               reserved, a double release): nothing is unmapped.
+ *               reserved): nothing is unmapped.
  */
 int rtm_release(void *p, size_t n);
 
 /* any -> None for a range of which `ready` bytes are committed: keeps
- * rtm_vm_stats exact without a separate rtm_decommit.
- * Errors: as rtm_release; RTM_EINVAL also when ready > n (rounded) or ready
- * is more than rtmem counts as committed.
+ * rtm_vm_stats exact without a separate rtm_decommit. The committed total
+ * goes down by ready, to zero at most (the totals are kept per call: see
+ * rtm_vm_stats), so memory that is really mapped and reserved always goes
+ * back.
+ * Errors: as rtm_release; RTM_EINVAL also when ready > n (rounded).
  */
 int rtm_release_ready(void *p, size_t n, size_t ready);
 

@@ -6,6 +6,7 @@
 #define _GNU_SOURCE
 #include <elf.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <linux/prctl.h>
 #include <stdio.h>
 #include <sys/mman.h>
@@ -16,6 +17,7 @@
 #include <rtmem/syscall.h>
 
 #include "kabi.h"
+#include "sys/open_flags.h"
 
 #define SAME(rtm, sys) _Static_assert((rtm) == (sys), #rtm " differs from " #sys)
 
@@ -27,6 +29,10 @@ SAME(RTM_NR_munmap, SYS_munmap);
 SAME(RTM_NR_mprotect, SYS_mprotect);
 SAME(RTM_NR_madvise, SYS_madvise);
 SAME(RTM_NR_exit_group, SYS_exit_group);
+SAME(RTM_NR_msync, SYS_msync);
+SAME(RTM_NR_openat, SYS_openat);
+SAME(RTM_NR_read, SYS_read);
+SAME(RTM_NR_close, SYS_close);
 /* Where mmap2 exists it is the one to use: the plain mmap of those
  * architectures takes a byte offset of only 32 bits. */
 #ifdef SYS_mmap2
@@ -65,6 +71,13 @@ SAME(RTM_MADV_NOHUGEPAGE, MADV_NOHUGEPAGE);
 #ifdef MADV_COLLAPSE
 SAME(RTM_MADV_COLLAPSE, MADV_COLLAPSE);
 #endif
+
+SAME(RTM_MS_ASYNC, MS_ASYNC);
+
+SAME(RTM_AT_FDCWD, AT_FDCWD);
+SAME(RTM_O_RDONLY, O_RDONLY);
+SAME(RTM_O_CLOEXEC, O_CLOEXEC);
+
 
 SAME(RTM_EPERM, EPERM);
 SAME(RTM_ENOENT, ENOENT);

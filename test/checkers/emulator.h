@@ -6,9 +6,9 @@
  * What qemu-user 7.2 (Debian 12) is known to get wrong, checked against
  * the same calls natively and under qemu-aarch64, -arm, -i386, -s390x,
  * -ppc64le:
- *  - madvise answers 0 to any range and any advice: no ENOMEM for a hole
- *    (rtmem's rtm_mapped relies on it), no EINVAL for unknown advice or
- *    for MADV_FREE on locked pages, and MADV_HUGEPAGE is not applied;
+ *  - madvise answers 0 to any range and any advice: no ENOMEM for a hole,
+ *    no EINVAL for unknown advice, for MADV_FREE on locked pages or on
+ *    shared memory, and no advice is applied (MADV_HUGEPAGE, MADV_RANDOM);
  *  - mincore fails with ENOMEM on a mapped PROT_NONE page (page_mapped in
  *    ../vm/proc.h and ../sys/probe.h ask /proc/self/maps instead);
  *  - mprotect of length 0 is ENOMEM;
@@ -18,7 +18,8 @@
  *  - getrusage's page faults are the emulator's too.
  * With a 32-bit guest (i386, arm) it keeps the guest's address space inside
  * one PROT_NONE host mapping, and so also:
- *  - mprotect finds no hole: a range that is not mapped succeeds;
+ *  - mprotect and msync find no hole: a range that is not mapped succeeds
+ *    (rtmem's hole check, rtm_mapped in sys/vm.c, is an msync);
  *  - a PROT_NONE mapping that merges with that host mapping is missing
  *    from the emulated /proc/self/maps (the probes cannot see it at all).
  * qemu-i386 alone: once a signal sent by another thread has been handled,

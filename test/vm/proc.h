@@ -250,4 +250,20 @@ static inline int thp_mode(char mode[16])
 	return strcmp(mode, "never") != 0;
 }
 
+/* Whether the kernel's overcommit policy is strict (vm.overcommit_memory
+ * = 2), read as rtmem reads it (sys/overcommit.c): then a decommit maps a
+ * new range in place instead of keeping the mapping. An unreadable file
+ * counts as strict there too. */
+static inline int overcommit_strict(void)
+{
+	FILE *f = fopen("/proc/sys/vm/overcommit_memory", "r");
+	int c = EOF;
+
+	if (f) {
+		c = fgetc(f);
+		fclose(f);
+	}
+	return c != '0' && c != '1';
+}
+
 #endif

@@ -161,6 +161,79 @@ START_TEST(naming_a_file_mapping_is_ebadf)
 }
 END_TEST
 
+/* The hole check in front of commit, decommit, purge, purge_lazy and
+ * release must not touch the caller's own advice: MADV_NORMAL would clear
+ * MADV_RANDOM ("rr") and MADV_SEQUENTIAL ("sr"), which smaps shows. */
+START_TEST(the_hole_check_keeps_the_callers_own_advice)
+{
+	size_t ps = page_size();
+	unsigned char *p = ready(4 * ps);
+
+	if (skip_under_emulator("madvise advice is not applied"))
+		return;
+	ck_assert_int_eq(madvise(p, 2 * ps, MADV_RANDOM), 0);
+	ck_assert_int_eq(madvise(p + 2 * ps, 2 * ps, MADV_SEQUENTIAL), 0);
+	ck_assert(smaps_flag(p, "rr") && smaps_flag(p + 2 * ps, "sr"));
+	ck_assert_int_eq(rtm_purge(p, 4 * ps), 0);
+	ck_assert_int_eq(rtm_purge_lazy(p, 4 * ps), 0);
+	ck_assert_int_eq(rtm_commit(p, 4 * ps), 0);
+	/* A release refused after the check (a hole past the region, or
+	 * more than rtmem holds in all) changes nothing either. */
+	ck_assert_int_eq(rtm_release(p, 8 * ps), RTM_EINVAL);
+	ck_assert(smaps_flag(p, "rr") && smaps_flag(p + 2 * ps, "sr"));
+}
+END_TEST
+
+/* The check is not a hooked call: a purge is one madvise, a commit one
+ * mprotect, as a hook sees them. */
+START_TEST(the_hole_check_is_not_a_hooked_call)
+{
+	size_t ps = page_size();
+	unsigned char *p = ready(2 * ps);
+
+	rec_begin(NULL);
+	ck_assert_int_eq(rtm_purge(p, 2 * ps), 0);
+	ck_assert_uint_eq(rec_total_calls(), 1);
+	ck_assert_uint_eq(rec_count(REC_MADVISE, RTM_MADV_DONTNEED), 1);
+	ck_assert_int_eq(rtm_commit(p, 2 * ps), 0);
+	rec_end();
+	ck_assert_uint_eq(rec_total_calls(), 2);
+	ck_assert_uint_eq(rec.calls[REC_MPROTECT], 1);
+}
+END_TEST
+
+/* rtm_decommit keeps the mapping, and with it the huge page advice and
+ * the name: hugepage -> decommit -> commit still has THP. Under strict
+ * overcommit it maps a new range in place to give the charge back, which
+ * drops both (vm.h). */
+START_TEST(decommit_keeps_huge_page_advice_and_name)
+{
+	size_t n = 4 * MiB;
+	unsigned char *p = ready(n);
+	int named = kernel_names_vmas(), keeps = !overcommit_strict();
+	struct vma v;
+
+	if (skip_under_emulator("MADV_HUGEPAGE is not applied"))
+		return;
+	if (have_thp())
+		ck_assert_int_eq(rtm_hugepage(p, n, 1), 0);
+	if (named)
+		ck_assert_int_eq(rtm_name(p, n, "rtmem-kept"), 0);
+	ck_assert_int_eq(rtm_decommit(p, n), 0);
+	ck_assert_str_eq(perms_at(p), "---p");
+	ck_assert_uint_eq(smaps_kb(p, p + n, "Rss"), 0);
+	ck_assert_int_eq(rtm_commit(p, n), 0);
+	ck_assert_uint_eq(p[0], 0);
+	ck_assert_uint_eq(p[n - 1], 0);
+	if (have_thp())
+		ck_assert_int_eq(smaps_flag(p, "hg"), keeps);
+	if (named) {
+		ck_assert(vma_at(p, &v));
+		ck_assert_str_eq(v.name, keeps ? "[anon:rtmem-kept]" : "");
+	}
+}
+END_TEST
+
 START_TEST(hooks_see_hugepage_advice_but_not_names)
 {
 	size_t ps = page_size();
@@ -186,8 +259,12 @@ int main(void)
 	tcase_add_test(tc, name_labels_the_range_or_is_einval);
 	tcase_add_test(tc, name_refuses_what_the_kernel_refuses);
 	tcase_add_test(tc, naming_a_file_mapping_is_ebadf);
-	if (rtm_hooks_enabled())
+	tcase_add_test(tc, the_hole_check_keeps_the_callers_own_advice);
+	tcase_add_test(tc, decommit_keeps_huge_page_advice_and_name);
+	if (rtm_hooks_enabled()) {
 		tcase_add_test(tc, hooks_see_hugepage_advice_but_not_names);
+		tcase_add_test(tc, the_hole_check_is_not_a_hooked_call);
+	}
 	suite_add_tcase(s, tc);
 	return run_suite(s);
 }
