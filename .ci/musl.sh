@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# The musl build: librtmem, its tests and examples linked statically against
-# musl (cross/musl.ini), with every test run.
+# The musl build: librtmem, its tests, examples and benchmarks linked
+# statically against musl (cross/musl.ini): everything a default build
+# builds, then every test run.
 #
 #   bash .ci/musl.sh [BUILD_DIR]      default: build-musl
 #
@@ -84,4 +85,7 @@ if [ -d "$build/meson-private" ]; then
 else
 	meson setup "$build" "${setup[@]}"
 fi
+# The whole tree first: meson test builds only what the tests need, which
+# leaves the benchmark programs (bench/) out.
+ninja -C "$build"
 meson test -C "$build" --print-errorlogs

@@ -12,7 +12,7 @@
  *   rtm       rtm_arena_alloc(a, size, 8), rtm_arena_reset; the arena's
  *             block reserved for a whole round and warmed by one round, so
  *             every round runs in committed memory, as the bump does
- *   malloc, obstack, mimalloc, apr, talloc: see comp_*.c
+ *   malloc, obstack (glibc only), mimalloc, apr, talloc: see comp_*.c
  *
  * Default mode: two tables, 1,000,000 allocations a round (about 68 MiB:
  * beyond every cache, so memory traffic dominates) and 10,000 (0.7 MiB:
@@ -170,8 +170,10 @@ static const struct {
 } variants[] = {
 	{ "bump", &comp_bump },
 	{ "rtm", &comp_rtm },
+#if HAVE_GLIBC
 	{ "malloc", &comp_malloc },
 	{ "obstack", &comp_obstack },
+#endif
 #if HAVE_MIMALLOC
 	{ "mimalloc", &comp_mimalloc },
 #endif

@@ -32,8 +32,10 @@ __attribute__((noreturn, cold)) void bench_oom(const char *who);
  * allocation can be dropped; one store, the same in every loop. */
 #define BENCH_TOUCH(p, i) (*(volatile unsigned char *)(p) = (unsigned char)(i))
 
+#if HAVE_GLIBC
 extern const struct competitor comp_malloc;
 extern const struct competitor comp_obstack;
+#endif
 #if HAVE_MIMALLOC
 extern const struct competitor comp_mimalloc;
 #endif
