@@ -37,7 +37,6 @@ static void rtm_arena_trim(struct rtm_arena *a, struct rtm_arena_block *b)
 {
 	uintptr_t keep;
 	size_t mask;
-	int err;
 
 	/* Before anything else: an arena in caller memory (whose retain is
 	 * 0) makes no OS call, and the first rtm_page_size() may be one (its
@@ -55,15 +54,13 @@ static void rtm_arena_trim(struct rtm_arena *a, struct rtm_arena_block *b)
 	/* Decommitting drops the poison along with the pages; the range is
 	 * inaccessible anyway until committed (and poisoned) again. */
 	rtm_poison_drop(keep, b->commit_end - keep);
-	err = rtm_vm_decommit_mapped((void *)keep, b->commit_end - keep);
-	if (err > 0) {
+	if (rtm_vm_decommit_mapped((void *)keep, b->commit_end - keep)) {
 		rtm_poison(keep, b->commit_end - keep);
 		return;
 	}
-	/* A new mapping in place has neither the huge page advice nor the
-	 * name the block was given. */
-	if (err)
-		rtm_arena_dress(a, keep, b->commit_end - keep);
+	/* The decommit mapped fresh memory in place, which has neither the
+	 * huge page advice nor the name the block was given. */
+	rtm_arena_dress(a, keep, b->commit_end - keep);
 	a->committed -= b->commit_end - keep;
 	b->commit_end = keep;
 	if (b->dirty_end > keep)

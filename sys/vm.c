@@ -184,41 +184,38 @@ int rtm_decommit(void *p, size_t n)
 	/* MAP_FIXED would map over a hole too. */
 	int err = rtm_mapped(p, len);
 
-	if (!err)
-		err = rtm_vm_decommit_mapped(p, len);
-	return err == RTM_VM_REPLACED ? 0 : err;
+	if (err)
+		return err;
+	/* Where the range carries no commit charge (overcommit.c), the
+	 * mapping stays, and with it the huge page advice and the name:
+	 * protection off first, so that a refusal (the mapping count limit)
+	 * changes nothing, then the pages go. MADV_DONTNEED refuses locked
+	 * pages (EINVAL); a new mapping in place takes them. */
+	if (!rtm_vm_strict_overcommit()) {
+		err = rtm_mprotect(p, len, RTM_PROT_NONE);
+		if (err)
+			return err;
+		if (!rtm_madvise(p, len, RTM_MADV_DONTNEED)) {
+			rtm_count_take_upto(&rtm_committed_bytes, len);
+			return 0;
+		}
+	}
+	return rtm_vm_decommit_mapped(p, len);
 }
 
 int rtm_vm_decommit_mapped(void *p, size_t len)
 {
 	const int flags = RTM_MAP_PRIVATE | RTM_MAP_ANONYMOUS | RTM_MAP_NORESERVE | RTM_MAP_FIXED;
-	rtm_mmap_result r;
-	int err;
+	/* A fresh PROT_NONE mapping in place drops the pages and, unlike
+	 * mprotect(PROT_NONE) on touched memory, the commit charge too; the
+	 * old mapping's advice and name go with it. */
+	rtm_mmap_result r = rtm_mmap(p, len, RTM_PROT_NONE, flags, -1, 0);
 
-	/* Where the range carries no commit charge (overcommit.c), the
-	 * mapping stays: protection off first, so that a refusal (the
-	 * mapping count limit) changes nothing, then the pages go. The
-	 * region keeps its huge page advice and its name. */
-	if (!rtm_vm_strict_overcommit()) {
-		err = rtm_mprotect(p, len, RTM_PROT_NONE);
-		if (err)
-			return err;
-		/* MADV_DONTNEED refuses locked pages (EINVAL); a mapping
-		 * in place takes them, as below. */
-		if (!rtm_madvise(p, len, RTM_MADV_DONTNEED))
-			goto taken;
-	}
-	/* A fresh PROT_NONE mapping in place drops the pages and the commit
-	 * charge with them, and with the old mapping its advice and name. */
-	r = rtm_mmap(p, len, RTM_PROT_NONE, flags, -1, 0);
-	if (r.err)
-		return r.err;
-	err = RTM_VM_REPLACED;
-taken:
 	/* Decommitting Reserved pages is allowed (Go's sysFault takes any
 	 * range), so take back at most what is counted. */
-	rtm_count_take_upto(&rtm_committed_bytes, len);
-	return err;
+	if (!r.err)
+		rtm_count_take_upto(&rtm_committed_bytes, len);
+	return r.err;
 }
 
 int rtm_purge(void *p, size_t n)

@@ -18,11 +18,10 @@ int rtm_vm_commit_mapped(void *p, size_t len);
  * len and ready are page-rounded, ready <= len. Same errors from the
  * kernel. release_mapped takes len and ready from the totals (down to
  * zero at most) only once the kernel has unmapped the range.
- * decommit_mapped answers 0 when the range kept its mapping (and with it
- * its huge page advice and name), RTM_VM_REPLACED when a new mapping took
- * its place (strict overcommit, locked pages: see rtm_decommit), which
- * the caller dresses again if it cares. */
-#define RTM_VM_REPLACED (-1)
+ * decommit_mapped maps a new PROT_NONE range in place, one system call
+ * that returns the pages and the commit charge under every overcommit
+ * policy; the range loses its huge page advice and name, which the
+ * caller (the arena) gives again. */
 int rtm_vm_decommit_mapped(void *p, size_t len);
 int rtm_vm_release_mapped(void *p, size_t len, size_t ready);
 int rtm_vm_name_mapped(void *p, size_t len, const char *name);

@@ -134,37 +134,33 @@ START_TEST(hooks_see_every_mapping_and_all_come_back)
 END_TEST
 
 /* The arena makes the OS calls its work needs and no others: its own
- * ranges need none of the argument or hole checks (an msync each, not a
- * hooked call) that the public region calls make for strangers' ranges. */
+ * ranges need none of the argument or hole checks (an msync each) that
+ * the public region calls make for strangers' ranges. */
 START_TEST(a_request_and_its_reset_make_only_the_calls_they_need)
 {
 	struct rtm_arena_config cfg = { 1 * MiB, 64 * KiB, 64 * KiB, 0, 0, NULL };
 	rtm_arena *a = rtm_arena_create(&cfg);
-	int strict;
 
 	ck_assert_ptr_nonnull(a);
 	rec_begin(NULL);
 	/* Within the first block, past the retain budget: one commit (an
-	 * mprotect), and the reset decommits it again: mprotect(PROT_NONE)
-	 * and MADV_DONTNEED, or under strict overcommit one MAP_FIXED mmap
-	 * (vm.h, rtm_decommit). */
+	 * mprotect), and the reset decommits it again (one MAP_FIXED mmap). */
 	ck_assert_ptr_nonnull(rtm_arena_alloc(a, 100 * KiB, 8));
 	rtm_arena_reset(a);
-	strict = overcommit_strict();
-	ck_assert_uint_eq(rec.calls[REC_MPROTECT], strict ? 1 : 2);
-	ck_assert_uint_eq(rec.calls[REC_MMAP], strict ? 1 : 0);
+	ck_assert_uint_eq(rec.calls[REC_MPROTECT], 1);
+	ck_assert_uint_eq(rec.calls[REC_MMAP], 1);
 	ck_assert_uint_eq(rec.calls[REC_MUNMAP], 0);
-	ck_assert_uint_eq(rec.calls[REC_MADVISE], strict ? 0 : 1);
+	ck_assert_uint_eq(rec.calls[REC_MADVISE], 0);
 
 	/* Past the block: a new one is reserved (mmap) and committed
 	 * (mprotect); the reset unmaps it (munmap), and the first block,
 	 * within its budget, is left alone. */
 	ck_assert_ptr_nonnull(rtm_arena_alloc(a, 2 * MiB, 8));
 	rtm_arena_reset(a);
-	ck_assert_uint_eq(rec.calls[REC_MPROTECT], strict ? 2 : 3);
-	ck_assert_uint_eq(rec.calls[REC_MMAP], strict ? 2 : 1);
+	ck_assert_uint_eq(rec.calls[REC_MPROTECT], 2);
+	ck_assert_uint_eq(rec.calls[REC_MMAP], 2);
 	ck_assert_uint_eq(rec.calls[REC_MUNMAP], 1);
-	ck_assert_uint_eq(rec.calls[REC_MADVISE], strict ? 0 : 1);
+	ck_assert_uint_eq(rec.calls[REC_MADVISE], 0);
 	rec_end();
 	rtm_arena_destroy(a);
 }
