@@ -15,17 +15,20 @@
 
 void rtm_arena_window_update(struct rtm_arena *a)
 {
-	uintptr_t end = a->cur->commit_end;
+	const struct rtm_arena_block *b = a->cur;
+	uintptr_t end = b->commit_end, cap;
 
-	if (a->limit) {
-		size_t room = a->limit - rtm_arena_used(a);
-		if (room < end - a->win.ptr)
-			end = a->win.ptr + room;
-	}
+	/* The limit ends the window where the bytes handed out would reach
+	 * it: at data + limit - used_before in the current block, whatever
+	 * the bump pointer (used never exceeds the limit). Past the top of
+	 * the address space it ends nothing. */
+	if (a->limit && !__builtin_add_overflow(b->data, a->limit - b->used_before, &cap) &&
+	    cap < end)
+		end = cap;
 	/* A memory checker must see every allocation: close the window so
 	 * the slow path (which unpoisons) serves them all. */
 	if (RTM_POISONING)
-		end = a->win.ptr;
+		end = rtm_arena_ptr(a);
 	a->win.end = end;
 }
 
@@ -47,7 +50,7 @@ static void rtm_arena_init(struct rtm_arena *a, struct rtm_arena_block *first)
 	a->cur = first;
 	a->blocks = 1;
 	first->serial = rtm_arena_serial();
-	a->win.ptr = first->data;
+	rtm_arena_set_ptr(a, first->data);
 	rtm_arena_window_update(a);
 }
 
@@ -146,7 +149,7 @@ void rtm_arena_destroy(rtm_arena *a)
 		/* Caller memory goes back to the caller as plain bytes. What
 		 * was handed out keeps its contents and, under memcheck, their
 		 * definedness: there only the rest is poisoned (poison.h). */
-		uintptr_t from = RTM_POISON_PADDING ? a->first.data : a->win.ptr;
+		uintptr_t from = RTM_POISON_PADDING ? a->first.data : rtm_arena_ptr(a);
 
 		rtm_unpoison(from, a->first.usable_end - from);
 		return;

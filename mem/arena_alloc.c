@@ -15,7 +15,7 @@ static int rtm_bad_align(size_t align)
 /* Moves the bump pointer to `end` after a successful allocation at p. */
 static void *rtm_arena_take(struct rtm_arena *a, uintptr_t p, uintptr_t end)
 {
-	a->win.ptr = end;
+	rtm_arena_set_ptr(a, end);
 	rtm_arena_window_update(a);
 	rtm_unpoison(p, end - p);
 	return (void *)p;
@@ -46,7 +46,7 @@ static struct rtm_arena_block *rtm_arena_block_new(struct rtm_arena *a, size_t n
 void *rtm_arena_alloc_slow(rtm_arena *a, size_t size, size_t align)
 {
 	struct rtm_arena_block *b = a->cur, *nb;
-	uintptr_t cur = a->win.ptr, from = cur;
+	uintptr_t cur = rtm_arena_ptr(a), from = cur;
 	size_t need, pad, room = rtm_arena_room(a);
 
 	if (rtm_bad_align(align))
@@ -76,7 +76,7 @@ void *rtm_arena_alloc_slow(rtm_arena *a, size_t size, size_t align)
 		if (!nb)
 			return 0;
 		/* The rest of the old block is abandoned, not handed out. */
-		b->top = cur;
+		b->last = a->win.last;
 		nb->prev = b;
 		nb->used_before = rtm_arena_used(a);
 		a->cur = nb;
@@ -92,8 +92,8 @@ void *rtm_arena_alloc_zeroed(rtm_arena *a, size_t size, size_t align)
 
 	/* Everything below the bump pointer may have been written; the
 	 * fast path does not track that, so fold it in now. */
-	if (a->win.ptr > b->dirty_end)
-		b->dirty_end = a->win.ptr;
+	if (rtm_arena_ptr(a) > b->dirty_end)
+		b->dirty_end = rtm_arena_ptr(a);
 	p = (uintptr_t)rtm_arena_alloc(a, size, align);
 	if (!p)
 		return 0;
@@ -127,16 +127,16 @@ void *rtm_arena_resize(rtm_arena *a, void *p, size_t old_size, size_t new_size, 
 		old_size = 1;
 
 	/* The newest allocation ends at the bump pointer: move it. */
-	if (q >= b->data && q < a->win.ptr && a->win.ptr - q == old_size) {
+	if (q >= b->data && q < rtm_arena_ptr(a) && rtm_arena_ptr(a) - q == old_size) {
 		if (new_size <= old_size) {
 			/* Stats fold the current use into peak; moving the
 			 * bump pointer back must not take the high point along. */
 			size_t used = rtm_arena_used(a);
 			if (used > a->peak)
 				a->peak = used;
-			if (a->win.ptr > b->dirty_end)
-				b->dirty_end = a->win.ptr;
-			a->win.ptr = q + new_size;
+			if (rtm_arena_ptr(a) > b->dirty_end)
+				b->dirty_end = rtm_arena_ptr(a);
+			rtm_arena_set_ptr(a, q + new_size);
 			rtm_poison(q + new_size, old_size - new_size);
 			rtm_arena_window_update(a);
 			return p;
@@ -146,7 +146,7 @@ void *rtm_arena_resize(rtm_arena *a, void *p, size_t old_size, size_t new_size, 
 
 			if (rtm_arena_commit_to(a, b, end))
 				return 0;
-			rtm_arena_take(a, a->win.ptr, end);
+			rtm_arena_take(a, rtm_arena_ptr(a), end);
 			return p;
 		}
 	} else if (new_size <= old_size) {

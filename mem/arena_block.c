@@ -177,7 +177,7 @@ void rtm_arena_pop_to(struct rtm_arena *a, const struct rtm_arena_block *b)
 		struct rtm_arena_block *newer = a->cur;
 
 		a->cur = newer->prev;
-		a->win.ptr = a->cur->top;
+		a->win.last = a->cur->last;
 		rtm_arena_block_free(a, newer);
 	}
 }

@@ -22,7 +22,7 @@ struct rtm_arena_block {
 	struct rtm_arena_block *prev; /* the older block, NULL for the first */
 	uintptr_t base;               /* start of the reservation */
 	uintptr_t data;               /* first byte handed out */
-	uintptr_t top;                /* the bump pointer when the block was left;
+	uintptr_t last;               /* the window's last when the block was left;
 	                                 read only while a newer block exists */
 	uintptr_t commit_end;         /* [base, commit_end) is committed */
 	uintptr_t usable_end;         /* data ends here; a guard page may follow */
@@ -40,7 +40,7 @@ struct rtm_arena_block {
 
 struct rtm_arena {
 	struct rtm_arena_window_ win; /* first: read by the inline fast path */
-	struct rtm_arena_block *cur;  /* the newest block, where ptr lives */
+	struct rtm_arena_block *cur;  /* the newest block, where the bump pointer lives */
 	struct rtm_arena_block *spare; /* blocks whose release failed, retried later */
 	size_t reserve, commit_step, retain, limit;
 	size_t peak, blocks;
@@ -54,10 +54,22 @@ struct rtm_arena {
  * public API. */
 #pragma GCC visibility push(hidden)
 
-/* Bytes handed out now, padding included. */
-static inline size_t rtm_arena_used(const struct rtm_arena *a)
+/* The bump pointer: the first byte not handed out. The window keeps the
+ * byte before it (arena.h says why). */
+static inline uintptr_t rtm_arena_ptr(const struct rtm_arena *a)
 {
-	return a->cur->used_before + (a->win.ptr - a->cur->data);
+	return a->win.last + 1;
+}
+
+static inline void rtm_arena_set_ptr(struct rtm_arena *a, uintptr_t p)
+{
+	a->win.last = p - 1;
+}
+
+/* Bytes handed out now, padding included. */
+__attribute__((always_inline)) static inline size_t rtm_arena_used(const struct rtm_arena *a)
+{
+	return a->cur->used_before + (rtm_arena_ptr(a) - a->cur->data);
 }
 
 /* n rounded up to a multiple of to (a power of two), 0 if that overflows. */

@@ -6,7 +6,7 @@ struct rtm_arena_mark rtm_arena_save(rtm_arena *a)
 {
 	struct rtm_arena_mark m;
 
-	m.ptr_ = (char *)a->win.ptr;
+	m.ptr_ = (char *)rtm_arena_ptr(a);
 	m.serial_ = a->cur->serial;
 	return m;
 }
@@ -25,7 +25,7 @@ static struct rtm_arena_block *rtm_mark_block(struct rtm_arena *a, struct rtm_ar
 			continue;
 		if (p < b->data)
 			return 0;
-		return p <= (b == a->cur ? a->win.ptr : b->top) ? b : 0;
+		return p - 1 <= (b == a->cur ? a->win.last : b->last) ? b : 0;
 	}
 	return 0;
 }
@@ -47,8 +47,8 @@ static void rtm_arena_trim(struct rtm_arena *a, struct rtm_arena_block *b)
 	if (a->retain == 0 || __builtin_add_overflow(b->base, a->retain, &keep))
 		return;
 	mask = rtm_page_size() - 1;
-	if (keep < a->win.ptr)
-		keep = (a->win.ptr + mask) & ~(uintptr_t)mask;
+	if (keep <= a->win.last) /* below the bump pointer */
+		keep = (a->win.last + 1 + mask) & ~(uintptr_t)mask;
 	if (keep >= b->commit_end)
 		return;
 	/* Decommitting drops the poison along with the pages; the range is
@@ -72,15 +72,17 @@ static void rtm_arena_trim(struct rtm_arena *a, struct rtm_arena_block *b)
 static void rtm_arena_back_to(struct rtm_arena *a, struct rtm_arena_block *b, uintptr_t p)
 {
 	size_t used = rtm_arena_used(a);
+	uintptr_t ptr;
 
 	if (used > a->peak)
 		a->peak = used;
 	rtm_arena_spare_free(a);
 	rtm_arena_pop_to(a, b);
-	if (a->win.ptr > b->dirty_end)
-		b->dirty_end = a->win.ptr;
-	rtm_poison(p, a->win.ptr - p);
-	a->win.ptr = p;
+	ptr = rtm_arena_ptr(a);
+	if (ptr > b->dirty_end)
+		b->dirty_end = ptr;
+	rtm_poison(p, ptr - p);
+	rtm_arena_set_ptr(a, p);
 	rtm_arena_trim(a, b);
 	rtm_arena_window_update(a);
 }

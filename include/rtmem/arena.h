@@ -159,19 +159,23 @@ struct rtm_arena_stats rtm_arena_stats(const rtm_arena *a);
  * cannot serve. Callable directly; same contract as rtm_arena_alloc. */
 void *rtm_arena_alloc_slow(rtm_arena *a, size_t size, size_t align);
 
-/* Every arena begins with this window: the free bytes [ptr, end) that the
- * inline path may hand out without asking the slow path. end already
- * accounts for the commit frontier and the limit, so the inline path
- * checks nothing else. Private: read only by rtm_arena_alloc. */
+/* Every arena begins with this window: the free bytes (last, end) that
+ * the inline path may hand out without asking the slow path. last is the
+ * last byte handed out (the bump pointer minus one), so that the inline
+ * path stores the last byte of the new allocation, which it computes for
+ * its overflow check anyway. end already accounts for the commit frontier
+ * and the limit, so the inline path checks nothing else. Private: read
+ * only by rtm_arena_alloc. */
 struct rtm_arena_window_ {
-	uintptr_t ptr;
+	uintptr_t last;
 	uintptr_t end;
 };
 
 RTM_ARENA_INLINE void *rtm_arena_alloc(rtm_arena *a, size_t size, size_t align)
 {
 	struct rtm_arena_window_ *w = (struct rtm_arena_window_ *)(void *)a;
-	uintptr_t p = (w->ptr + (align - 1)) & ~(uintptr_t)(align - 1);
+	/* The bump pointer last + 1, aligned up. */
+	uintptr_t p = (w->last + align) & ~(uintptr_t)(align - 1);
 	uintptr_t last; /* address of the last byte handed out */
 
 	/* A bump, as one would write it by hand, made safe by one overflow
@@ -179,13 +183,11 @@ RTM_ARENA_INLINE void *rtm_arena_alloc(rtm_arena *a, size_t size, size_t align)
 	 * any size that would wrap. p itself cannot wrap: the window lies in
 	 * user space, which never reaches the top page, and the inline path
 	 * takes only alignments up to 4096 (align 0 fails that test too).
-	 * A constant align folds both align tests away. The new pointer is
-	 * p + size, not last + 1: the chain from one allocation to the next
-	 * (add, and, add) is then as short as a hand-written bump's. */
+	 * A constant align folds both align tests away. */
 	if (__builtin_expect((align & (align - 1)) == 0 && align - 1 < 4096 &&
 	                             !__builtin_add_overflow(p, size - 1, &last) && last < w->end,
 	                     1)) {
-		w->ptr = p + size;
+		w->last = last;
 		if (!p)
 			__builtin_unreachable(); /* lets callers drop their NULL check here */
 		return (void *)p;
