@@ -12,6 +12,8 @@
  *   rtm       rtm_arena_alloc(a, size, 8), rtm_arena_reset; the arena's
  *             block reserved for a whole round and warmed by one round, so
  *             every round runs in committed memory, as the bump does
+ *   bump-plain, rtm-plain  the same two with the write a program makes,
+ *             *(char *)p = i: a plain store that may alias the state
  *   malloc, obstack (glibc only), mimalloc, apr, talloc: see comp_*.c
  *
  * Default mode: two tables, 1,000,000 allocations a round (about 68 MiB:
@@ -118,6 +120,24 @@ static const struct competitor comp_bump = {
 	"hand bump", bump_init, bump_alloc_all, bump_release_all, bump_fini, NULL,
 };
 
+/* The same loop as a program writes it: a plain char store, which may
+ * alias the bump's state, so each allocation reloads it (as it does
+ * behind the volatile store above). */
+__attribute__((noinline)) static void bump_alloc_all_plain(void *ctx, const uint32_t *sizes,
+                                                           size_t n)
+{
+	struct bump *b = ctx;
+
+	for (size_t i = 0; i < n; i++) {
+		char *p = bump_alloc(b, sizes[i]);
+		*p = (char)i;
+	}
+}
+
+static const struct competitor comp_bump_plain = {
+	"bump, plain", bump_init, bump_alloc_all_plain, bump_release_all, bump_fini, NULL,
+};
+
 /* ---- rtm_arena ---- */
 
 static void *rtm_init(size_t n, size_t bytes)
@@ -162,6 +182,24 @@ static const struct competitor comp_rtm = {
 	"rtm_arena", rtm_init, rtm_alloc_all, rtm_release_all, rtm_fini, NULL,
 };
 
+/* char *p = rtm_arena_alloc(a, n, 8); *p = x; with no NULL check (the
+ * inline path tells the compiler its result is never NULL) and a store
+ * that may alias the arena header. */
+__attribute__((noinline)) static void rtm_alloc_all_plain(void *ctx, const uint32_t *sizes,
+                                                          size_t n)
+{
+	rtm_arena *a = ctx;
+
+	for (size_t i = 0; i < n; i++) {
+		char *p = rtm_arena_alloc(a, sizes[i], 8);
+		*p = (char)i;
+	}
+}
+
+static const struct competitor comp_rtm_plain = {
+	"rtm, plain", rtm_init, rtm_alloc_all_plain, rtm_release_all, rtm_fini, NULL,
+};
+
 /* ---- the harness ---- */
 
 static const struct {
@@ -170,6 +208,8 @@ static const struct {
 } variants[] = {
 	{ "bump", &comp_bump },
 	{ "rtm", &comp_rtm },
+	{ "bump-plain", &comp_bump_plain },
+	{ "rtm-plain", &comp_rtm_plain },
 #if HAVE_GLIBC
 	{ "malloc", &comp_malloc },
 	{ "obstack", &comp_obstack },
