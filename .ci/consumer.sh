@@ -1,9 +1,13 @@
 #!/usr/bin/env bash
 # rtmem as its users get it: installed into a prefix and found through
-# pkg-config, or carried as a meson subproject. Checks what `meson install`
-# puts down, that each installed header compiles on its own, and builds and
-# runs the outside project in test/consumer both ways, plus a program with
-# no libc linked from the installed librtmem.a as <rtmem/start.h> documents.
+# pkg-config or CMake's find_package, carried as a meson subproject, or
+# vendored by hand. Checks what `meson install` puts down, that each
+# installed header compiles on its own, and builds and runs the outside
+# projects in test/consumer each way, plus a program with no libc linked
+# from the installed librtmem.a as <rtmem/start.h> documents; that a
+# subproject with install=false installs nothing; and runs the commands of
+# the README's sections "Install and use from another project", "Vendoring
+# the sources" and "Freestanding programs" as they are written there.
 #
 #   bash .ci/consumer.sh [WORK_DIR]      default: build-consumer (emptied)
 #
@@ -26,15 +30,36 @@ if [ "$(id -u)" = 0 ]; then
 	export DEBIAN_FRONTEND=noninteractive
 	apt-get update -q
 	apt-get install -y -q --no-install-recommends \
-		meson ninja-build pkg-config gcc g++ clang binutils git
+		meson ninja-build pkg-config gcc g++ clang binutils git cmake python3
 fi
 
 rm -rf "$work"
 mkdir -p "$work"
 prefix=$work/prefix
-# The consumers must not see rtmem's source tree, nor a pkg-config path
-# from the caller.
-unset PKG_CONFIG_PATH
+# The consumers must not see rtmem's source tree, nor a pkg-config or
+# CMake search path from the caller.
+unset PKG_CONFIG_PATH CMAKE_PREFIX_PATH
+
+# The lines of the README's code blocks in LANG (sh, cmake, meson) in
+# section TITLE ("## TITLE"), in order; a section with none is an error.
+readme_blocks() {
+	local title=$1 lang=$2 text
+	text=$(awk -v want="## $title" -v fence="\`\`\`$lang" '
+		/^## / { insec = ($0 == want); next }
+		insec && !inblk && $0 == fence { inblk = 1; next }
+		inblk && /^```$/ { inblk = 0; next }
+		inblk { print }
+	' "$src/README.md")
+	[ -n "$text" ] || die "README.md: no \`\`\`$lang block in \"## $title\""
+	printf '%s\n' "$text"
+}
+# A copy of the working tree as git sees it, ignored files (build
+# directories) left out: what a fresh clone with these changes holds.
+copy_tree() {
+	mkdir -p "$1"
+	git -C "$src" ls-files -z --cached --others --exclude-standard |
+		(cd "$src" && tar --null -T - -cf -) | tar -xf - -C "$1"
+}
 
 section "install"
 meson setup "$work/rtmem" --prefix="$prefix" -Dtests=disabled -Dbenchmarks=disabled >"$work/setup.log" ||
@@ -149,17 +174,175 @@ for c in gcc clang; do
 done
 ok "freestanding programs from gcc and clang run"
 
+section "CMake: find_package(rtmem) from the install"
+# The install above keeps meson's multiarch libdir, which CMake searches
+# through CMAKE_LIBRARY_ARCHITECTURE; the README's run below uses
+# --libdir=lib.
+cmake -S test/consumer/cmake -B "$work/cmake" -DCMAKE_PREFIX_PATH="$prefix" >"$work/cmake.log" ||
+	{ cat "$work/cmake.log"; die "cmake could not configure test/consumer/cmake"; }
+cmake --build "$work/cmake" >>"$work/cmake.log" ||
+	{ cat "$work/cmake.log"; die "test/consumer/cmake does not build"; }
+ctest --test-dir "$work/cmake" --output-on-failure
+loaded=$(ldd "$work/cmake/consumer")
+! grep librtmem <<<"$loaded" || die "rtmem::libc_hooks linked a shared librtmem"
+ok "test/consumer/cmake: rtmem::rtmem and rtmem::libc_hooks link and run"
+
+# What find_package accepts, and where its targets point. PROBE_ARGS are
+# find_package's arguments after the name.
+mkdir "$work/cmake-probe"
+cat >"$work/cmake-probe/CMakeLists.txt" <<'EOF'
+cmake_minimum_required(VERSION 3.13)
+project(rtmem_probe LANGUAGES C)
+find_package(rtmem ${PROBE_ARGS})
+if(NOT rtmem_FOUND)
+  message(FATAL_ERROR "find_package(rtmem ${PROBE_ARGS}): not found")
+endif()
+get_target_property(lib rtmem::rtmem IMPORTED_LOCATION)
+get_target_property(inc rtmem::rtmem INTERFACE_INCLUDE_DIRECTORIES)
+get_target_property(hooks rtmem::libc_hooks IMPORTED_LOCATION)
+get_target_property(hooks_links rtmem::libc_hooks INTERFACE_LINK_LIBRARIES)
+file(WRITE "${CMAKE_BINARY_DIR}/found" "${rtmem_VERSION}|${lib}|${inc}|${hooks}|${hooks_links}\n")
+EOF
+probe_n=0
+probe() { # probe PREFIX ARGS: 0 when find_package(rtmem ARGS) finds rtmem
+	probe_n=$((probe_n + 1))
+	probe_dir=$work/cmake-probe/build-$probe_n
+	cmake -S "$work/cmake-probe" -B "$probe_dir" -DCMAKE_PREFIX_PATH="$1" \
+		"-DPROBE_ARGS=$2" >"$probe_dir.log" 2>&1
+}
+for want in "" 0 0.1 0.1.0 "$version" 0.1...0.2 0.0...0.2 "0.1...<0.2" "COMPONENTS;libc_hooks" "0.1;COMPONENTS;rtmem;libc_hooks"; do
+	probe "$prefix" "$want" || { cat "$probe_dir.log"; die "find_package(rtmem $want) failed"; }
+done
+for want in 0.2 0.0 1 1.0 0.1.1 0.2...0.3 "0.0...<0.1" "COMPONENTS;shared"; do
+	! probe "$prefix" "$want" || die "find_package(rtmem $want) accepted rtmem $version"
+done
+probe "$prefix" "$version;EXACT" || { cat "$probe_dir.log"; die "find_package(rtmem $version EXACT) failed"; }
+ok "find_package(rtmem): versions 0.1, 0.1.0, ranges, components; not 0.0, 0.2, 1.0, COMPONENTS shared"
+
+# Everything found lies under the prefix it was found in, also in the
+# staged copy (the paths are computed relative to rtmemConfig.cmake).
+for p in "$prefix" "$work/stage$prefix"; do
+	probe "$p" "$version" || { cat "$probe_dir.log"; die "find_package(rtmem) in $p failed"; }
+	want="$version|${libdir/#$prefix/$p}/librtmem.a|$p/include|${libdir/#$prefix/$p}/librtmem_libc_hooks.a|rtmem::rtmem"
+	[ "$(cat "$probe_dir/found")" = "$want" ] ||
+		die "find_package(rtmem) in $p: $(cat "$probe_dir/found"), want $want"
+done
+ok "rtmem::rtmem and rtmem::libc_hooks point into the prefix they were found in, a staged copy too"
+
+# An install for another pointer size is unsuitable (a 32-bit project must
+# not link this 64-bit archive). A cmake script stands for the project: it
+# sets the project's CMAKE_SIZEOF_VOID_P and loads the version file, as
+# find_package does.
+unsuitable() { # unsuitable SIZEOF_VOID_P: what PACKAGE_VERSION_UNSUITABLE is
+	cat >"$work/cmake-probe/unsuitable.cmake" <<EOF
+set(CMAKE_SIZEOF_VOID_P $1)
+include("$libdir/cmake/rtmem/rtmemConfigVersion.cmake")
+message("\${PACKAGE_VERSION_UNSUITABLE}")
+EOF
+	cmake -P "$work/cmake-probe/unsuitable.cmake" 2>&1
+}
+bits=$(getconf LONG_BIT)
+other=$((bits == 64 ? 4 : 8))
+[ "$(unsuitable $((bits / 8)))" = "" ] || die "a $bits-bit project finds the $bits-bit install unsuitable"
+[ "$(unsuitable $other)" = TRUE ] || die "a $((other * 8))-bit project finds the $bits-bit install suitable"
+ok "a $((other * 8))-bit project finds the $bits-bit install unsuitable, a $bits-bit one suitable"
+
 section "consumer with rtmem as a subproject"
 unset PKG_CONFIG_PATH
-mkdir -p "$work/sub/subprojects/rtmem"
+mkdir -p "$work/sub"
 cp test/consumer/meson.build test/consumer/*.c "$work/sub/"
-# The working tree as git sees it, ignored files (build directories) left out.
-git ls-files -z --cached --others --exclude-standard |
-	tar --null -T - -cf - | tar -xf - -C "$work/sub/subprojects/rtmem"
+copy_tree "$work/sub/subprojects/rtmem"
 meson setup "$work/sub/build" "$work/sub" --force-fallback-for=rtmem,rtmem-libc-hooks
 meson test -C "$work/sub/build" --print-errorlogs --suite rtmem-consumer
 loaded=$(ldd "$work/sub/build/consumer")
 ! grep librtmem <<<"$loaded" || die "the subproject consumer loads a shared librtmem"
 ok "built and ran with rtmem as a subproject"
+
+# What the parent's install holds: with rtmem's default, rtmem's files
+# too, as with any meson subproject; with install=false its program only.
+# The paths printed relative to the stage, files and links.
+staged() { (cd "$1" && find . -type f -o -type l | sort); }
+meson install -C "$work/sub/build" --quiet --destdir "$work/sub-stage-default" >/dev/null
+grep -q '/rtmem\.pc$' <(staged "$work/sub-stage-default") ||
+	die "the subproject's default install did not install rtmem.pc: the install=false check below would prove nothing"
+meson configure "$work/sub/build" -Drtmem:install=false
+meson install -C "$work/sub/build" --quiet --destdir "$work/sub-stage" >/dev/null
+[ "$(staged "$work/sub-stage")" = "./usr/local/bin/consumer" ] ||
+	die "with -Drtmem:install=false the parent's install holds more than its program:
+$(staged "$work/sub-stage")"
+ok "-Drtmem:install=false: the parent's install holds its program only"
+
+# The README's form, as written there: install=false in the parent's
+# dependency() call. The parent builds static libraries by default, which
+# reaches rtmem too.
+mkdir -p "$work/sub2/subprojects"
+ln -s "$work/sub/subprojects/rtmem" "$work/sub2/subprojects/rtmem"
+cp test/consumer/hello.c "$work/sub2/"
+{
+	echo "project('rtmem-parent', 'c', default_options: ['c_std=c11', 'default_library=static'])"
+	readme_blocks "Install and use from another project" meson
+	echo "executable('hello', 'hello.c', dependencies: rtmem, install: true)"
+} >"$work/sub2/meson.build"
+meson setup "$work/sub2/build" "$work/sub2" --force-fallback-for=rtmem >"$work/sub2/setup.log" ||
+	{ cat "$work/sub2/setup.log"; die "the README's subproject form does not set up"; }
+meson install -C "$work/sub2/build" --quiet --destdir "$work/sub2-stage" >/dev/null
+[ "$(staged "$work/sub2-stage")" = "./usr/local/bin/hello" ] ||
+	die "with the README's default_options: ['install=false'] the parent's install holds more than its program:
+$(staged "$work/sub2-stage")"
+"$work/sub2/build/hello" >/dev/null || die "the README's subproject parent's program failed"
+ok "the README's dependency(..., default_options: ['install=false']), default_library=static: its program only"
+
+section "the README's commands, as written there"
+# In a fresh copy of the tree, with a home directory of its own (the
+# README installs into $HOME/.local) and no search paths from the caller.
+readme=$work/readme
+copy_tree "$readme/rtmem"
+mkdir -p "$readme/home"
+run_readme() { # run_readme TITLE: the section's sh blocks, in one shell, as a reader would
+	printf -- '--- README: %s\n' "$1"
+	(cd "$readme/rtmem" &&
+		env -u PKG_CONFIG_PATH -u CMAKE_PREFIX_PATH HOME="$readme/home" \
+			bash -Eeuxo pipefail -c "$(readme_blocks "$1" sh)") ||
+		die "README.md: a command in \"## $1\" failed"
+}
+run_readme "Install and use from another project"
+[ -f "$readme/home/.local/lib/librtmem.a" ] && [ -f "$readme/home/.local/lib/cmake/rtmem/rtmemConfig.cmake" ] ||
+	die "README.md: the install did not go to \$HOME/.local/lib"
+run_readme "Vendoring the sources"
+# "Freestanding programs" links the quick start's build/librtmem.a: built
+# here without what the quick start builds besides.
+meson setup "$readme/rtmem/build" "$readme/rtmem" -Dtests=disabled -Dbenchmarks=disabled \
+	-Dexamples=disabled >"$readme/setup.log" || { cat "$readme/setup.log"; die "meson setup failed"; }
+ninja -C "$readme/rtmem/build" librtmem.a >/dev/null
+run_readme "Freestanding programs"
+ok "the README's install, CMake, vendoring and freestanding commands work as written"
+
+# What the README says around those commands, checked against the build:
+# the vendoring list is meson.build's, file for file.
+core=$(meson introspect --targets "$work/rtmem" | python3 -c '
+import json, os, sys
+src = sys.argv[1]
+for t in json.load(sys.stdin):
+    if t["name"] == "rtmem" and t["type"] == "static library":
+        for ts in t["target_sources"]:
+            for f in ts["sources"]:
+                print(os.path.relpath(f, src))
+' "$src" | sort)
+[ -n "$core" ] || die "no sources of librtmem.a from meson introspect"
+vendor=$(readme_blocks "Vendoring the sources" sh)
+listed=$(sed -n '/^for f in/,/; do$/p' <<<"$vendor" | grep -oE '(sys|mem)/[a-z0-9_]+\.c' | sort)
+[ "$listed" = "$core" ] ||
+	die "README.md: the vendoring loop compiles $(echo $listed), meson.build's librtmem.a $(echo $core)"
+section_text=$(awk '/^## / { insec = ($0 == "## Vendoring the sources"); next } insec' README.md)
+named=$(grep -oE '(sys|mem)/[a-z0-9_]+\.c' <<<"$section_text" | grep -v '^sys/libc_hooks\.c$' | sort -u)
+[ "$named" = "$core" ] ||
+	die "README.md: \"## Vendoring the sources\" names $(echo $named), meson.build's librtmem.a $(echo $core)"
+ok "the README's vendoring list is librtmem.a's sources: $(echo $core)"
+# The CMake lines the README shows are those of the consumer it builds.
+while IFS= read -r line; do
+	grep -qxF "$line" test/consumer/cmake/CMakeLists.txt ||
+		die "README.md shows \"$line\", which test/consumer/cmake/CMakeLists.txt does not have"
+done < <(readme_blocks "Install and use from another project" cmake)
+ok "the README's CMake lines are test/consumer/cmake's"
 
 section "consumer: done"
