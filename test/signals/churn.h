@@ -5,7 +5,6 @@
 #ifndef TEST_SIGNALS_CHURN_H
 #define TEST_SIGNALS_CHURN_H
 
-#include <stdatomic.h>
 #include <stdint.h>
 
 #include <rtmem/sys.h>
@@ -19,24 +18,12 @@
  * /proc through libc. */
 #define CHURN_HOOKED_MMAPS (2 + overcommit_strict())
 
-/* The calls of a round, in order: churn() numbers them 1 to CHURN_CALLS
- * as it starts each. */
-#define CHURN_CALLS 12
-static const char *const churn_call[CHURN_CALLS + 1] = {
-	"(none)",       "rtm_mmap",         "rtm_mprotect",   "rtm_madvise", "rtm_munmap",
-	"rtm_sys_mmap", "rtm_sys_mprotect", "rtm_sys_munmap", "rtm_reserve", "rtm_commit",
-	"rtm_purge",    "rtm_decommit",     "rtm_release",
-};
-
 /* NULL when every call did what it should, else the first that did not.
  * mark tells the caller's pages from anyone else's. align_pages (a power
  * of two) shapes the region reserved: callers pass different ones so that
  * the trims before and after it both happen, whatever holes the kernel
- * picks. at, unless NULL, is set to the number of each call as it starts
- * (and stays so until the next starts): a handler that reads it knows
- * which call it interrupted, or came just after. */
-static inline const char *churn(size_t pg, unsigned char mark, size_t align_pages,
-                                atomic_int *at)
+ * picks. */
+static inline const char *churn(size_t pg, unsigned char mark, size_t align_pages)
 {
 	/* Not a multiple of the alignment: the span left after trimming
 	 * shifts from round to round, so the kernel's next hole does too. */
@@ -44,8 +31,6 @@ static inline const char *churn(size_t pg, unsigned char mark, size_t align_page
 	volatile unsigned char *p;
 	rtm_mmap_result r;
 
-#define CHURN_AT(k) (at ? atomic_store(at, k) : (void)0)
-	CHURN_AT(1);
 	r = rtm_mmap(NULL, 2 * pg, RTM_PROT_READ | RTM_PROT_WRITE,
 	             RTM_MAP_PRIVATE | RTM_MAP_ANONYMOUS, -1, 0);
 	if (r.err)
@@ -53,56 +38,42 @@ static inline const char *churn(size_t pg, unsigned char mark, size_t align_page
 	p = r.addr;
 	p[0] = mark;
 	p[pg] = mark;
-	CHURN_AT(2);
 	if (rtm_mprotect(r.addr, pg, RTM_PROT_READ))
 		return "rtm_mprotect";
 	/* Private anonymous memory reads zero after DONTNEED. */
-	CHURN_AT(3);
 	if (rtm_madvise((char *)r.addr + pg, pg, RTM_MADV_DONTNEED) || p[pg] != 0)
 		return "rtm_madvise";
 	if (p[0] != mark)
 		return "contents of a read-only page";
-	CHURN_AT(4);
 	if (rtm_munmap(r.addr, 2 * pg))
 		return "rtm_munmap";
 
-	CHURN_AT(5);
 	r = rtm_sys_mmap(NULL, pg, RTM_PROT_READ | RTM_PROT_WRITE,
 	                 RTM_MAP_PRIVATE | RTM_MAP_ANONYMOUS, -1, 0);
 	if (r.err)
 		return "rtm_sys_mmap";
 	p = r.addr;
 	p[pg - 1] = mark;
-	CHURN_AT(6);
-	if (rtm_sys_mprotect(r.addr, pg, RTM_PROT_NONE))
-		return "rtm_sys_mprotect";
-	CHURN_AT(7);
-	if (rtm_sys_munmap(r.addr, pg))
-		return "rtm_sys_munmap";
+	if (rtm_sys_mprotect(r.addr, pg, RTM_PROT_NONE) || rtm_sys_munmap(r.addr, pg))
+		return "rtm_sys_mprotect or rtm_sys_munmap";
 
 	/* The region lifecycle: an aligned reserve trims with munmap, and
 	 * the counters it keeps are atomics. */
-	CHURN_AT(8);
 	r = rtm_reserve(NULL, region * pg, align_pages * pg);
 	if (r.err || (uintptr_t)r.addr % (align_pages * pg))
 		return "rtm_reserve";
 	p = r.addr;
-	CHURN_AT(9);
 	if (rtm_commit(r.addr, 4 * pg))
 		return "rtm_commit";
 	p[0] = mark;
 	p[4 * pg - 1] = mark;
-	CHURN_AT(10);
 	if (rtm_purge(r.addr, pg) || p[0] != 0 || p[4 * pg - 1] != mark)
 		return "rtm_purge";
-	CHURN_AT(11);
 	if (rtm_decommit(r.addr, 4 * pg))
 		return "rtm_decommit";
-	CHURN_AT(12);
 	if (rtm_release(r.addr, region * pg))
 		return "rtm_release";
 	return NULL;
-#undef CHURN_AT
 }
 
 #endif

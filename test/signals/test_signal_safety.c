@@ -1,9 +1,19 @@
 /* The sys and vm layers are async-signal-safe: a signal handler maps,
  * protects, advises and unmaps (churn.h) while the code it interrupted is
- * in the middle of doing the same. Signals come fast, from an interval
- * timer or from another thread; every call must succeed, in the handler
- * and outside it, and at the end the process has exactly the mappings and
- * the counts it started with. */
+ * in the middle of doing the same. Signals come from an interval timer or
+ * from another thread; every call must succeed, in the handler and
+ * outside it, and at the end the process has exactly the mappings and the
+ * counts it started with.
+ *
+ * Nothing here depends on the machine's speed. The test counts what it
+ * needs, OWN_ROUNDS rounds of its own and MID_CHURN handler rounds that
+ * landed in the middle of one of them, and waits for both (hang.h guards
+ * the wait). One signal at a time is in flight, asked for by the loop at
+ * the start of a round once the last handler has finished, so however
+ * slow a handler round is (110 us on a 32-bit kernel, milliseconds under
+ * qemu-user), the loop outside it gets on: a timer that fired every
+ * 100 us whatever happened kept a slow handler running back to back and
+ * starved the loop it was meant to interrupt. */
 #include <pthread.h>
 #include <signal.h>
 #include <stdatomic.h>
@@ -22,18 +32,20 @@
 #error "meson passes EXPECT_HOOKS (1 or 0) from -Dhooks"
 #endif
 
-#define MIN_HANDLED 1000 /* handler rounds the measured phase needs */
-#define MIN_OWN     3000 /* rounds outside the handler */
-#define SECONDS     (UNDER_TSAN ? 20.0 : 5.0)
+#define OWN_ROUNDS 2000 /* rounds outside the handler, per run */
+#define MID_CHURN  800  /* handler rounds that interrupted one of them, per run */
 
 /* Everything the handler touches: lock-free atomics and plain words. */
 static size_t pg;
-static atomic_long handled;
+static atomic_long handled, handled_mid;
+static atomic_int in_churn;  /* 1 while the loop is inside churn() */
+static atomic_int in_flight; /* 0: none; 1: asked for; 2: sent (thread) */
 static const char *_Atomic handler_failed;
 static atomic_long hooked_mmaps; /* by the hook table of the second test */
 
 static void on_signal(int sig)
 {
+	const int mid = atomic_load(&in_churn);
 	const char *why;
 
 	(void)sig;
@@ -41,6 +53,10 @@ static void on_signal(int sig)
 	if (why && !atomic_load(&handler_failed))
 		atomic_store(&handler_failed, why);
 	atomic_fetch_add(&handled, 1);
+	if (mid)
+		atomic_fetch_add(&handled_mid, 1);
+	/* Done: the loop may ask for the next. */
+	atomic_store(&in_flight, 0);
 }
 
 static void install(int sig)
@@ -54,33 +70,60 @@ static void install(int sig)
 	ck_assert_int_eq(sigaction(sig, &sa, NULL), 0);
 }
 
-/* Where the signals come from. stop() returns once none is on its way. */
+/* Delivers sig now if it is pending for this thread. */
+static void flush_pending(int sig)
+{
+	sigset_t set;
+
+	sigemptyset(&set);
+	sigaddset(&set, sig);
+	pthread_sigmask(SIG_BLOCK, &set, NULL);
+	pthread_sigmask(SIG_UNBLOCK, &set, NULL);
+}
+
+/* Where the signals come from. ask() has one signal sent soon, while the
+ * loop churns; stop() returns once no signal is on its way. */
 struct source {
 	int sig;
-	void (*start)(void);
+	void (*ask)(void);
 	void (*stop)(void);
 };
 
-/* Churns until the handler has raced enough and the box allows. No
- * Check call in the loop: each one allocates, and a sanitizer's allocator
- * maps more as it goes, which would look like a leak. */
-static long churn_while_signalled(const struct source *src, long min_own, long min_handled)
+/* Churns until OWN_ROUNDS rounds are done and MID_CHURN handler rounds
+ * have landed in the middle of one, or until the hang guard gives up (then
+ * *hung is set). No Check call in the loop: each one allocates, and a
+ * sanitizer's allocator maps more as it goes, which would look like a
+ * leak. */
+static long churn_while_signalled(const struct source *src, const struct time_box *box,
+                                  int *hung)
 {
-	struct time_box box = time_box(SECONDS);
 	const char *why = NULL;
 	long own = 0;
 
-	src->start();
-	while (!why && (own < min_own || atomic_load(&handled) < min_handled) && !time_up(&box)) {
+	while (!why && (own < OWN_ROUNDS || atomic_load(&handled_mid) < MID_CHURN)) {
+		if (time_up(box)) {
+			*hung = 1;
+			break;
+		}
+		if (atomic_load(&in_flight) == 0) {
+			atomic_store(&in_flight, 1);
+			src->ask();
+		}
+		atomic_store(&in_churn, 1);
 		why = churn(pg, 0xa5, 4 << (own & 1));
+		atomic_store(&in_churn, 0);
 		own++;
 	}
 	src->stop();
+	atomic_store(&in_flight, 0);
 	ck_assert_msg(why == NULL, "%s failed outside the handler", why);
 	ck_assert_msg(!atomic_load(&handler_failed), "%s failed in the handler",
 	              atomic_load(&handler_failed));
-	ck_assert_int_ge(own, min_own);
-	ck_assert_int_ge(atomic_load(&handled), min_handled);
+	ck_assert_msg(!*hung,
+	              "hung: after %d s, %ld of %d rounds done and %ld of %d handler rounds "
+	              "landed in one (%ld handled in all)",
+	              HANG_SECONDS, own, OWN_ROUNDS, atomic_load(&handled_mid), MID_CHURN,
+	              atomic_load(&handled));
 	return own;
 }
 
@@ -90,19 +133,22 @@ static long churn_while_signalled(const struct source *src, long min_own, long m
  * the run that counts. Returns how many rounds ran outside the handler. */
 static long measured_run(const struct source *src)
 {
+	const struct time_box box = time_box(HANG_SECONDS);
 	struct maps_snapshot m0, m1;
 	struct rtm_vm_stats v0, v1;
+	int hung = 0;
 	long own;
 
 	pg = rtm_page_size();
 	install(src->sig);
-	churn_while_signalled(src, MIN_OWN, MIN_HANDLED);
+	churn_while_signalled(src, &box, &hung);
 	atomic_store(&handled, 0);
+	atomic_store(&handled_mid, 0);
 	atomic_store(&hooked_mmaps, 0);
 
 	m0 = maps_snapshot();
 	v0 = rtm_vm_stats();
-	own = churn_while_signalled(src, MIN_OWN, MIN_HANDLED);
+	own = churn_while_signalled(src, &box, &hung);
 	m1 = maps_snapshot();
 	v1 = rtm_vm_stats();
 	/* TSan maps more trace memory whenever a thread's history outgrows
@@ -114,27 +160,35 @@ static long measured_run(const struct source *src)
 	              m0.count, m0.bytes);
 	ck_assert_uint_eq(v1.reserved, v0.reserved);
 	ck_assert_uint_eq(v1.committed, v0.committed);
+	ck_assert_int_ge(own, OWN_ROUNDS);
+	ck_assert_int_ge(atomic_load(&handled_mid), MID_CHURN);
 	return own;
 }
 
 /* --- an interval timer --------------------------------------------------- */
 
-static void timer_start(void)
+static void timer_ask(void)
 {
-	/* A round takes some 40 us: every 100 us a signal lands in one, and
-	 * the code it interrupts still gets on. */
-	struct itimerval fast = { { 0, 100 }, { 0, 100 } };
-	ck_assert_int_eq(setitimer(ITIMER_REAL, &fast, NULL), 0);
+	/* One shot, 20 to 300 us on, a different delay each time: asked at
+	 * the start of a round, a signal after a fixed delay would land at
+	 * the same point of every round that takes longer (on a slow kernel
+	 * path, it did). */
+	static unsigned asks;
+	struct itimerval once = { { 0, 0 }, { 0, 20 + 40 * (long)(asks++ % 8) } };
+
+	ck_assert_int_eq(setitimer(ITIMER_REAL, &once, NULL), 0);
 }
 
 static void timer_stop(void)
 {
 	struct itimerval off = { { 0, 0 }, { 0, 0 } };
-	/* A signal already due is delivered on the way out of this call. */
+
 	ck_assert_int_eq(setitimer(ITIMER_REAL, &off, NULL), 0);
+	/* A signal that came due before the timer stopped. */
+	flush_pending(SIGALRM);
 }
 
-static const struct source timer = { SIGALRM, timer_start, timer_stop };
+static const struct source timer = { SIGALRM, timer_ask, timer_stop };
 
 START_TEST(timer_signals_interrupting_mappings_run_the_same_calls)
 {
@@ -167,57 +221,44 @@ static int h_munmap(void *ctx, void *addr, size_t n)
 
 static const struct rtm_hooks counting = { .mmap = h_mmap, .munmap = h_munmap };
 
-static const struct timespec breath = { 0, 50000 }, nap = { 0, 1000000 };
-static atomic_int killing; /* 1: send, 0: hold, -1: exit */
-static atomic_int kill_idle;
+static const struct timespec breath = { 0, 50000 };
+static atomic_int killer_exit;
 static pthread_t target;
 
+/* Sends a signal whenever the loop has asked for one. */
 static void *killer(void *arg)
 {
 	(void)arg;
-	for (;;) {
-		int k = atomic_load(&killing);
+	while (!atomic_load(&killer_exit)) {
+		int asked = 1;
 
-		if (k < 0)
-			return NULL;
-		if (k == 0) {
-			/* Napping, not spinning: under TSan every spin is a
-			 * traced event, and the trace would grow in the
-			 * measured run. */
-			atomic_store(&kill_idle, 1);
-			nanosleep(&nap, NULL);
-			continue;
-		}
-		atomic_store(&kill_idle, 0);
-		pthread_kill(target, SIGUSR1);
-		/* A breath between signals, or the target never leaves its
-		 * handler and the loop outside it does not get on. */
+		if (atomic_compare_exchange_strong(&in_flight, &asked, 2))
+			pthread_kill(target, SIGUSR1);
+		/* Polling, not spinning: two cores, and under TSan every
+		 * spin is a traced event. */
 		nanosleep(&breath, NULL);
 	}
+	return NULL;
 }
 
-static void killer_start(void)
+static void killer_ask(void)
 {
-	atomic_store(&kill_idle, 0);
-	atomic_store(&killing, 1);
+	/* in_flight is 1: the killer's next look sends it. */
 }
 
 static void killer_stop(void)
 {
-	sigset_t usr1;
+	int asked = 1;
 
-	atomic_store(&killing, 0);
-	while (!atomic_load(&kill_idle))
-		nanosleep(&breath, NULL);
-	/* A signal sent just before the stop may still be pending: blocking
-	 * and unblocking it delivers it now. */
-	sigemptyset(&usr1);
-	sigaddset(&usr1, SIGUSR1);
-	pthread_sigmask(SIG_BLOCK, &usr1, NULL);
-	pthread_sigmask(SIG_UNBLOCK, &usr1, NULL);
+	/* Asked for but not sent: taken back, the killer will not send it.
+	 * Sent, or about to be: it is for this thread, and its handler is
+	 * what sets in_flight back to 0 (it interrupts the nap). */
+	if (!atomic_compare_exchange_strong(&in_flight, &asked, 0))
+		while (atomic_load(&in_flight) != 0)
+			nanosleep(&breath, NULL);
 }
 
-static const struct source thread_kills = { SIGUSR1, killer_start, killer_stop };
+static const struct source thread_kills = { SIGUSR1, killer_ask, killer_stop };
 
 START_TEST(signals_from_another_thread_with_hooks_installed)
 {
@@ -233,7 +274,7 @@ START_TEST(signals_from_another_thread_with_hooks_installed)
 	/* The killer lives through both snapshots, so its stack is in both. */
 	ck_assert_int_eq(pthread_create(&t, NULL, killer, NULL), 0);
 	own = measured_run(&thread_kills);
-	atomic_store(&killing, -1);
+	atomic_store(&killer_exit, 1);
 	ck_assert_int_eq(pthread_join(t, NULL), 0);
 	ck_assert_ptr_eq(rtm_set_hooks(START_HOOKS), &counting);
 	/* Every mmap of every measured round, in the handler and outside
@@ -248,7 +289,7 @@ int main(void)
 	Suite *s = suite_create("signals");
 	TCase *tc = tcase_create("handlers");
 
-	tcase_set_timeout(tc, 5 * SECONDS);
+	tcase_set_timeout(tc, HANG_CHECK_TIMEOUT);
 	tcase_add_test(tc, timer_signals_interrupting_mappings_run_the_same_calls);
 	tcase_add_test(tc, signals_from_another_thread_with_hooks_installed);
 	suite_add_tcase(s, tc);

@@ -1,4 +1,4 @@
-/* Shared by the thread suites: a time box for racing loops, and what
+/* Shared by the thread suites: the hang guard (hang.h), and what
  * ThreadSanitizer needs to know.
  *
  * TSan keeps a shadow of every address, and resets it only for mappings
@@ -13,9 +13,10 @@
 #define TEST_THREADS_H
 
 #include <stdlib.h>
-#include <time.h>
 
 #include <check.h>
+
+#include "hang.h"
 
 #if defined(__has_feature)
 #if __has_feature(thread_sanitizer)
@@ -28,34 +29,6 @@
 #ifndef UNDER_TSAN
 #define UNDER_TSAN 0
 #endif
-
-/* Racing loops stop after `rounds`, or after `seconds` if the machine (or
- * TSan, 5-15x slower) is slow; they must have raced at least a little. */
-struct time_box {
-	struct timespec end;
-};
-
-static inline struct time_box time_box(double seconds)
-{
-	struct time_box b;
-
-	clock_gettime(CLOCK_MONOTONIC, &b.end);
-	b.end.tv_sec += (time_t)seconds;
-	b.end.tv_nsec += (long)((seconds - (double)(time_t)seconds) * 1e9);
-	if (b.end.tv_nsec >= 1000000000L) {
-		b.end.tv_sec++;
-		b.end.tv_nsec -= 1000000000L;
-	}
-	return b;
-}
-
-static inline int time_up(const struct time_box *b)
-{
-	struct timespec t;
-
-	clock_gettime(CLOCK_MONOTONIC, &t);
-	return t.tv_sec > b->end.tv_sec || (t.tv_sec == b->end.tv_sec && t.tv_nsec >= b->end.tv_nsec);
-}
 
 static inline int run_suite(Suite *s)
 {
