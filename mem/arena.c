@@ -3,8 +3,6 @@
 
 #include "arena_internal.h"
 
-/* The arena header, rounded so the data after it starts 16-byte aligned. */
-#define RTM_ARENA_HDR ((sizeof(struct rtm_arena) + 15) & ~(size_t)15)
 
 #define RTM_DEFAULT_COMMIT_STEP ((size_t)256 << 10)
 #if UINTPTR_MAX > 0xffffffffu
@@ -43,12 +41,11 @@ size_t rtm_arena_serial(void)
 	return atomic_fetch_add_explicit(&rtm_arena_serials, 1, memory_order_relaxed);
 }
 
-/* The rest of the header; spare and peak start at 0, which fresh pages
- * read already (create_in stores them). */
+/* The rest of the header; spare, peak and chained start at 0, which fresh
+ * pages read already (create_in stores them). */
 static void rtm_arena_init(struct rtm_arena *a, struct rtm_arena_block *first)
 {
 	a->cur = first;
-	a->blocks = 1;
 	first->serial = rtm_arena_serial();
 	rtm_arena_set_ptr(a, first->data);
 	rtm_arena_window_update(a);
@@ -136,6 +133,7 @@ rtm_arena *rtm_arena_create_in(void *buf, size_t len)
 	a->committed = len;
 	a->spare = 0;
 	a->peak = 0;
+	a->chained = 0;
 	rtm_poison(b->data, end - b->data);
 	rtm_arena_init(a, b);
 	return a;
@@ -172,10 +170,16 @@ struct rtm_arena_stats rtm_arena_stats(const rtm_arena *a)
 {
 	struct rtm_arena_stats s;
 
+	if (!a) {
+		/* Member by member, as rtm_result in sys/vm.c: clang -O0
+		 * would call memset for a zero initializer. */
+		s.used = s.committed = s.reserved = s.peak = s.blocks = 0;
+		return s;
+	}
 	s.used = rtm_arena_used(a);
 	s.committed = a->committed;
 	s.reserved = a->reserved;
 	s.peak = a->peak > s.used ? a->peak : s.used;
-	s.blocks = a->blocks;
+	s.blocks = a->chained + 1;
 	return s;
 }

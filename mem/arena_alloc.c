@@ -39,7 +39,7 @@ static struct rtm_arena_block *rtm_arena_block_new(struct rtm_arena *a, size_t n
 	b->serial = rtm_arena_serial();
 	a->reserved += b->size;
 	a->committed += b->commit_end - b->base;
-	a->blocks++;
+	a->chained++;
 	return b;
 }
 
@@ -87,9 +87,12 @@ void *rtm_arena_alloc_slow(rtm_arena *a, size_t size, size_t align)
 
 void *rtm_arena_alloc_zeroed(rtm_arena *a, size_t size, size_t align)
 {
-	struct rtm_arena_block *b = a->cur;
+	struct rtm_arena_block *b;
 	uintptr_t dirty, p, end;
 
+	if (!a)
+		return 0;
+	b = a->cur;
 	/* Everything below the bump pointer may have been written; the
 	 * fast path does not track that, so fold it in now. */
 	if (rtm_arena_ptr(a) > b->dirty_end)
@@ -113,12 +116,15 @@ void *rtm_arena_alloc_zeroed(rtm_arena *a, size_t size, size_t align)
 
 void *rtm_arena_resize(rtm_arena *a, void *p, size_t old_size, size_t new_size, size_t align)
 {
-	struct rtm_arena_block *b = a->cur;
+	struct rtm_arena_block *b;
 	uintptr_t q = (uintptr_t)p;
 	void *n;
 
+	if (!a)
+		return 0;
 	if (!p)
 		return rtm_arena_alloc(a, new_size, align);
+	b = a->cur;
 	if (rtm_bad_align(align) || (q & (align - 1)))
 		return 0;
 	if (new_size == 0)

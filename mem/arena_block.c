@@ -168,7 +168,7 @@ void rtm_arena_block_free(struct rtm_arena *a, struct rtm_arena_block *b)
 	}
 	a->reserved -= size;
 	a->committed -= ready;
-	a->blocks--;
+	a->chained--;
 }
 
 void rtm_arena_pop_to(struct rtm_arena *a, const struct rtm_arena_block *b)

@@ -43,12 +43,18 @@ struct rtm_arena {
 	struct rtm_arena_block *cur;  /* the newest block, where the bump pointer lives */
 	struct rtm_arena_block *spare; /* blocks whose release failed, retried later */
 	size_t reserve, commit_step, retain, limit;
-	size_t peak, blocks;
+	size_t peak;
+	size_t chained; /* blocks after the first */
 	size_t committed, reserved; /* totals over all blocks */
 	unsigned flags;
 	const char *name;
 	struct rtm_arena_block first;
 };
+
+/* The arena header, rounded so the data after it starts 16-byte aligned:
+ * the first block's data starts this far after the arena, in OS memory
+ * and in caller memory alike. */
+#define RTM_ARENA_HDR ((sizeof(struct rtm_arena) + 15) & ~(size_t)15)
 
 /* Internal to the library: hidden, so a shared build exports only the
  * public API. */

@@ -6,6 +6,13 @@ struct rtm_arena_mark rtm_arena_save(rtm_arena *a)
 {
 	struct rtm_arena_mark m;
 
+	if (!a) {
+		/* All zero: a position below every block's data, which
+		 * every arena ignores (rtm_mark_block). */
+		m.ptr_ = 0;
+		m.serial_ = 0;
+		return m;
+	}
 	m.ptr_ = (char *)rtm_arena_ptr(a);
 	m.serial_ = a->cur->serial;
 	return m;
@@ -68,36 +75,39 @@ static void rtm_arena_trim(struct rtm_arena *a, struct rtm_arena_block *b)
 }
 
 /* Frees everything allocated after p, a position in b (a block of a's
- * chain, at or below its bump pointer). */
-static void rtm_arena_back_to(struct rtm_arena *a, struct rtm_arena_block *b, uintptr_t p)
+ * chain, at or below its bump pointer), given as the window keeps it:
+ * last = p - 1. */
+static void rtm_arena_back_to(struct rtm_arena *a, struct rtm_arena_block *b, uintptr_t to)
 {
 	size_t used = rtm_arena_used(a);
-	uintptr_t ptr;
+	uintptr_t last;
 
 	if (used > a->peak)
 		a->peak = used;
 	rtm_arena_spare_free(a);
 	rtm_arena_pop_to(a, b);
-	ptr = rtm_arena_ptr(a);
-	if (ptr > b->dirty_end)
-		b->dirty_end = ptr;
-	rtm_poison(p, ptr - p);
-	rtm_arena_set_ptr(a, p);
+	last = a->win.last;
+	if (last >= b->dirty_end)
+		b->dirty_end = last + 1;
+	rtm_poison(to + 1, last - to);
+	a->win.last = to;
 	rtm_arena_trim(a, b);
 	rtm_arena_window_update(a);
 }
 
 void rtm_arena_rewind(rtm_arena *a, struct rtm_arena_mark m)
 {
-	struct rtm_arena_block *b = rtm_mark_block(a, m);
+	struct rtm_arena_block *b = a ? rtm_mark_block(a, m) : 0;
 
 	if (b)
-		rtm_arena_back_to(a, b, (uintptr_t)m.ptr_);
+		rtm_arena_back_to(a, b, (uintptr_t)m.ptr_ - 1);
 	/* else foreign or stale: documented as a no-op */
 }
 
-/* No mark to look up: the first block is always in the chain. */
+/* No mark to look up: the first block is always in the chain, and its
+ * data starts RTM_ARENA_HDR after the arena. */
 void rtm_arena_reset(rtm_arena *a)
 {
-	rtm_arena_back_to(a, &a->first, a->first.data);
+	if (a)
+		rtm_arena_back_to(a, &a->first, (uintptr_t)a + RTM_ARENA_HDR - 1);
 }

@@ -41,6 +41,13 @@
  * representable once aligned (SIZE_MAX and friends) is a failure, not a
  * wrap.
  *
+ * A NULL arena (a failed rtm_arena_create not checked): every call takes
+ * it as "no arena" (allocating calls return NULL, rtm_arena_save an
+ * all-zero mark, rtm_arena_stats all zeros, rewind, reset and destroy do
+ * nothing) except rtm_arena_alloc and rtm_arena_alloc_slow, which must
+ * be given a live arena: the inline path reads it before anything else,
+ * and testing it there would cost every allocation.
+ *
  * Sanitizers: built with AddressSanitizer, the arena poisons what it has
  * not handed out and poisons again on rewind/reset, so a use after reset is
  * reported.
@@ -104,7 +111,7 @@ void rtm_arena_destroy(rtm_arena *a);
  * padding overflows, when the limit would be passed, when a FIXED arena is
  * full, or when the OS refuses memory; the arena is then unchanged.
  * Inline: the common case is a handful of instructions; the rest goes to
- * rtm_arena_alloc_slow(). */
+ * rtm_arena_alloc_slow(). a must not be NULL (see Errors above). */
 RTM_ARENA_INLINE void *rtm_arena_alloc(rtm_arena *a, size_t size, size_t align);
 
 /* As rtm_arena_alloc, with the memory zeroed. Memory the arena has never
@@ -116,7 +123,8 @@ void *rtm_arena_alloc_zeroed(rtm_arena *a, size_t size, size_t align);
  * otherwise a shrink returns p unchanged and a growth allocates new memory
  * and copies old_size bytes. p NULL: as rtm_arena_alloc(a, new_size, align).
  * new_size 0 is treated as 1. Returns NULL on the same failures as
- * rtm_arena_alloc, and then p is untouched and still valid. */
+ * rtm_arena_alloc, and when p is not aligned to align; then p is untouched
+ * and still valid. */
 void *rtm_arena_resize(rtm_arena *a, void *p, size_t old_size, size_t new_size, size_t align);
 
 /* A position in an arena, to rewind to. Its fields are private: the
@@ -156,7 +164,8 @@ struct rtm_arena_stats {
 struct rtm_arena_stats rtm_arena_stats(const rtm_arena *a);
 
 /* The out-of-line part of rtm_arena_alloc: everything the inline window
- * cannot serve. Callable directly; same contract as rtm_arena_alloc. */
+ * cannot serve. Callable directly; same contract as rtm_arena_alloc (a
+ * must not be NULL). */
 void *rtm_arena_alloc_slow(rtm_arena *a, size_t size, size_t align);
 
 /* Every arena begins with this window: the free bytes (last, end) that

@@ -85,7 +85,7 @@ int rtm_sys_mprotect(void *addr, size_t n, int prot);
  *   RTM_EINVAL  addr not page aligned; unknown advice; advice the kernel
  *               does not support (RTM_MADV_FREE before 4.5, RTM_MADV_COLLAPSE
  *               before 6.1, hugepage advice without THP); DONTNEED on
- *               locked pages.
+ *               locked pages; addr + n, rounded up to a page, wraps.
  *   RTM_ENOMEM  part of the range is not mapped.
  *   n == 0 succeeds and does nothing (the kernel's rule).
  */

@@ -51,7 +51,9 @@ size_t rtm_page_size(void);
 
 /* Hands rtmem the auxiliary vector (the AT_* pairs after envp that the
  * kernel puts on the initial stack; <rtmem/start.h> does this for you).
- * rtmem reads AT_PAGESZ from it. The vector is not kept. NULL is ignored. */
+ * rtmem reads AT_PAGESZ from it. The vector is not kept. NULL is ignored,
+ * and so is an AT_PAGESZ that is no page size (0, not a power of two,
+ * below 4096): rtm_page_size() then asks the kernel. */
 void rtm_set_auxv(const unsigned long *auxv);
 
 /* None -> Reserved. Maps n bytes (rounded up to the page size) of
@@ -136,7 +138,8 @@ int rtm_release_ready(void *p, size_t n, size_t ready);
 /* Transparent huge page advice (on: MADV_HUGEPAGE, off: MADV_NOHUGEPAGE).
  * Best effort: callers may ignore the result.
  * Errors:
- *   RTM_EINVAL  p not page aligned; n == 0; the kernel has no THP.
+ *   RTM_EINVAL  p not page aligned; n == 0; p + n wraps; the kernel has
+ *               no THP.
  *   RTM_ENOMEM  part of the range is not mapped.
  */
 int rtm_hugepage(void *p, size_t n, int on);
@@ -146,9 +149,9 @@ int rtm_hugepage(void *p, size_t n, int on);
  * Best effort: callers may ignore the result. NULL name clears it. Not a
  * mapping call, so hooks do not see it.
  * Errors:
- *   RTM_EINVAL  the kernel lacks the feature; p not page aligned; name
- *               longer than 79 bytes or with characters the kernel refuses
- *               ([ ] \ $ ` and non-printable ones).
+ *   RTM_EINVAL  the kernel lacks the feature; p not page aligned; n == 0;
+ *               p + n wraps; name longer than 79 bytes or with characters
+ *               the kernel refuses ([ ] \ $ ` and non-printable ones).
  *   RTM_ENOMEM  part of the range is not mapped.
  *   RTM_EBADF   the range is not anonymous memory.
  */

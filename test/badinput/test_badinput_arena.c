@@ -170,6 +170,46 @@ START_TEST(destroy_of_null_leaves_everything_as_it_was)
 }
 END_TEST
 
+/* arena.h: a NULL arena is "no arena" to every call but rtm_arena_alloc
+ * and rtm_arena_alloc_slow: the allocating calls return NULL, save an
+ * all-zero mark, stats all zeros, rewind and reset do nothing. A live
+ * arena beside it and the process's mappings stay as they were, and the
+ * zero mark is one every arena ignores. */
+START_TEST(a_null_arena_is_no_arena_to_every_call_that_can_tell)
+{
+	rtm_arena *a = arena_with(64 * KiB, 0, 0, 0, 0);
+	unsigned char *p = rtm_arena_alloc(a, 100 * KiB, 16); /* two blocks */
+	unsigned char *after;
+	struct rtm_arena_stats as0, z;
+	struct rtm_arena_mark m;
+	struct state s0, s1;
+
+	ck_assert_ptr_nonnull(p);
+	fill(p, 100 * KiB, 5);
+	as0 = rtm_arena_stats(a);
+	s0 = state_now();
+	ck_assert_ptr_null(rtm_arena_alloc_zeroed(NULL, 16, 8));
+	ck_assert_ptr_null(rtm_arena_resize(NULL, NULL, 0, 16, 8));
+	ck_assert_ptr_null(rtm_arena_resize(NULL, p, 16, 32, 8));
+	m = rtm_arena_save(NULL);
+	rtm_arena_rewind(NULL, m);
+	rtm_arena_rewind(NULL, rtm_arena_save(a));
+	rtm_arena_reset(NULL);
+	z = rtm_arena_stats(NULL);
+	s1 = state_now();
+	ASSERT_STATE_EQ(s1, s0);
+	ck_assert_uint_eq(z.used | z.committed | z.reserved | z.peak | z.blocks, 0);
+	ASSERT_STATS_EQ(rtm_arena_stats(a), as0);
+	ASSERT_FILLED(p, 100 * KiB, 5);
+	/* The NULL arena's mark rewinds nothing here either. */
+	after = rtm_arena_alloc(a, 8, 1);
+	ck_assert_ptr_nonnull(after);
+	rtm_arena_rewind(a, m);
+	ck_assert_ptr_eq(rtm_arena_alloc(a, 8, 1), after + 8);
+	rtm_arena_destroy(a);
+}
+END_TEST
+
 /* The arena ignored a rewind to m: stats, counters and maps unchanged,
  * and the next allocation lands right after the last one. */
 static void assert_rewind_ignored(rtm_arena *a, struct rtm_arena_mark m)
@@ -304,6 +344,7 @@ int main(void)
 	tcase_add_test(tc, a_name_the_kernel_refuses_is_best_effort);
 	tcase_add_test(tc, create_in_with_a_length_that_wraps_is_refused);
 	tcase_add_test(tc, destroy_of_null_leaves_everything_as_it_was);
+	tcase_add_test(tc, a_null_arena_is_no_arena_to_every_call_that_can_tell);
 	tcase_add_test(tc, a_mark_from_a_destroyed_arena_is_ignored_by_the_next_one);
 	tcase_add_test(tc, a_zeroed_mark_or_one_from_caller_memory_is_ignored);
 	tcase_add_test(tc, a_second_reset_or_rewind_changes_nothing);
