@@ -330,11 +330,11 @@ for t in json.load(sys.stdin):
 ' "$src" | sort)
 [ -n "$core" ] || die "no sources of librtmem.a from meson introspect"
 vendor=$(readme_blocks "Vendoring the sources" sh)
-listed=$(sed -n '/^for f in/,/; do$/p' <<<"$vendor" | grep -oE '(sys|mem)/[a-z0-9_]+\.c' | sort)
+listed=$(sed -n '/^for f in/,/; do$/p' <<<"$vendor" | grep -oE '(sys|mem)/[a-z0-9_/]+\.c' | sort)
 [ "$listed" = "$core" ] ||
 	die "README.md: the vendoring loop compiles $(echo $listed), meson.build's librtmem.a $(echo $core)"
 section_text=$(awk '/^## / { insec = ($0 == "## Vendoring the sources"); next } insec' README.md)
-named=$(grep -oE '(sys|mem)/[a-z0-9_]+\.c' <<<"$section_text" | grep -v '^sys/libc_hooks\.c$' | sort -u)
+named=$(grep -oE '(sys|mem)/[a-z0-9_/]+\.c' <<<"$section_text" | grep -v '^sys/linux/libc_hooks\.c$' | sort -u)
 [ "$named" = "$core" ] ||
 	die "README.md: \"## Vendoring the sources\" names $(echo $named), meson.build's librtmem.a $(echo $core)"
 ok "the README's vendoring list is librtmem.a's sources: $(echo $core)"

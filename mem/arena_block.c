@@ -67,7 +67,7 @@ int rtm_arena_commit_to(struct rtm_arena *a, struct rtm_arena_block *b, uintptr_
 void rtm_arena_dress(const struct rtm_arena *a, uintptr_t p, size_t n)
 {
 	if (a->flags & RTM_ARENA_HUGEPAGES)
-		(void)rtm_madvise((void *)p, n, RTM_MADV_HUGEPAGE);
+		(void)rtm_vm_hugepage_mapped((void *)p, n, 1);
 	if (a->name)
 		(void)rtm_vm_name_mapped((void *)p, n, a->name);
 }

@@ -56,10 +56,15 @@ size_t rtm_page_size(void);
  * below 4096): rtm_page_size() then asks the kernel. */
 void rtm_set_auxv(const unsigned long *auxv);
 
+/* The alignment of every reservation rtm_reserve makes: the page size on
+ * Linux (64 KiB on Windows, where the system reserves address space in
+ * those units). Never fails. */
+size_t rtm_alloc_granularity(void);
+
 /* None -> Reserved. Maps n bytes (rounded up to the page size) of
- * inaccessible, uncharged address space, aligned to align (0: the page
- * size). hint is only a hint: no MAP_FIXED, and if the kernel answers
- * elsewhere that address is used.
+ * inaccessible, uncharged address space, aligned to align (0: the
+ * allocation granularity; an align below it gets it). hint is only a hint:
+ * no MAP_FIXED, and if the kernel answers elsewhere that address is used.
  * Errors:
  *   RTM_EINVAL  n == 0; align not 0 and not a power of two, or smaller than
  *               the page size.
@@ -118,6 +123,12 @@ int rtm_purge_lazy(void *p, size_t n);
 
 /* any -> None, for a range reserved with rtm_reserve of which none is
  * counted as committed (see rtm_release_ready).
+ *
+ * Portable rule: release takes back a whole region exactly as rtm_reserve
+ * returned it (p its address, n the size it was asked for). On Windows
+ * anything else is RTM_EINVAL with nothing changed: the system frees only
+ * whole reservations. Linux-only: any page-aligned part of a region may
+ * be released on its own, and the rest stays.
  * Errors:
  *   RTM_EINVAL  p not page aligned; n == 0; p + n wraps; part of the
  *               range is not mapped (a double release); n is more than

@@ -17,7 +17,7 @@
 #include <rtmem/syscall.h>
 
 #include "kabi.h"
-#include "sys/open_flags.h"
+#include "sys/linux/open_flags.h"
 
 #define SAME(rtm, sys) _Static_assert((rtm) == (sys), #rtm " differs from " #sys)
 

@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """Fails when a kernel constant defined in arch/*.h, include/rtmem/*.h or
-sys/open_flags.h is not checked in consts.c, so a constant added later
+sys/linux/open_flags.h is not checked in consts.c, so a constant added later
 cannot go unchecked.
 
 usage: consts.py SOURCE_ROOT CONSTS_C
@@ -19,7 +19,7 @@ CHECKED = re.compile(r"\bSAME\(\s*(RTM_\w+)\s*,")
 def main(root, consts_c):
     root = pathlib.Path(root)
     headers = (sorted(root.glob("arch/*.h")) + sorted(root.glob("include/rtmem/*.h"))
-               + [root / "sys/open_flags.h"])
+               + [root / "sys/linux/open_flags.h"])
     defined = {}
     for h in headers:
         for name in KERNEL_CONSTANT.findall(h.read_text()):

@@ -19,7 +19,7 @@
  * With a 32-bit guest (i386, arm) it keeps the guest's address space inside
  * one PROT_NONE host mapping, and so also:
  *  - mprotect and msync find no hole: a range that is not mapped succeeds
- *    (rtmem's hole check, rtm_mapped in sys/vm.c, is an msync);
+ *    (rtmem's hole check, rtm_os_mapped in sys/linux/vm_os.h, is an msync);
  *  - a PROT_NONE mapping that merges with that host mapping is missing
  *    from the emulated /proc/self/maps (the probes cannot see it at all).
  * qemu-i386 alone: once a signal sent by another thread has been handled,

@@ -251,7 +251,7 @@ static inline int thp_mode(char mode[16])
 }
 
 /* Whether the kernel's overcommit policy is strict (vm.overcommit_memory
- * = 2), read as rtmem reads it (sys/overcommit.c): then a decommit maps a
+ * = 2), read as rtmem reads it (sys/linux/overcommit.c): then a decommit maps a
  * new range in place instead of keeping the mapping. An unreadable file
  * counts as strict there too. */
 static inline int overcommit_strict(void)

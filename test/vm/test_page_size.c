@@ -19,6 +19,20 @@ START_TEST(probed_page_size_matches_sysconf_and_auxv)
 }
 END_TEST
 
+/* vm.h: on Linux the allocation granularity is the page size, and a
+ * reservation with align 0 is aligned to it. */
+START_TEST(the_allocation_granularity_is_the_page_size_here)
+{
+	rtm_mmap_result r;
+
+	ck_assert_uint_eq(rtm_alloc_granularity(), (size_t)sysconf(_SC_PAGESIZE));
+	r = rtm_reserve(NULL, 1, 0);
+	ck_assert_int_eq(r.err, 0);
+	ck_assert_uint_eq((uintptr_t)r.addr % rtm_alloc_granularity(), 0);
+	ck_assert_int_eq(rtm_release(r.addr, 1), 0);
+}
+END_TEST
+
 START_TEST(the_real_auxiliary_vector_gives_the_kernel_page_size)
 {
 	static unsigned long auxv[512];
@@ -112,6 +126,7 @@ int main(void)
 	TCase *tc = tcase_create("page_size");
 
 	tcase_add_test(tc, probed_page_size_matches_sysconf_and_auxv);
+	tcase_add_test(tc, the_allocation_granularity_is_the_page_size_here);
 	tcase_add_test(tc, the_real_auxiliary_vector_gives_the_kernel_page_size);
 	tcase_add_test(tc, a_fake_auxv_page_size_is_taken);
 	tcase_add_test(tc, a_fake_page_size_replaces_one_already_probed);

@@ -12,8 +12,7 @@
 #include <stdatomic.h>
 
 #include "open_flags.h"
-#include "raw.h"
-#include "vm_internal.h"
+#include "vm_os.h"
 
 /* 0 until read; then 1 + whether the policy is strict. Racing first
  * callers read the same file, so relaxed ordering is enough. */
