@@ -50,12 +50,16 @@ int rtm_commit(void *p, size_t n)
 	size_t len = rtm_range(p, n);
 	int err = rtm_mapped(p, len);
 
-	return err ? err : rtm_vm_commit_mapped(p, len);
+	if (!err)
+		err = rtm_os_commit(p, len);
+	if (!err)
+		rtm_vm_count_give(&rtm_vm_committed_bytes, len);
+	return err;
 }
 
 int rtm_vm_commit_mapped(void *p, size_t len)
 {
-	int err = rtm_os_commit(p, len);
+	int err = rtm_os_commit_own(p, len);
 
 	if (!err)
 		rtm_vm_count_give(&rtm_vm_committed_bytes, len);

@@ -9,6 +9,8 @@
  *   rtm_os_mapped(p, len)            0 if all of it is Reserved or Ready,
  *                                    else RTM_ENOMEM; changes nothing
  *   rtm_os_commit(p, len)            Reserved or Ready -> Ready
+ *   rtm_os_commit_own(p, len)        the same inside one reservation, in
+ *                                    one call (the arena's)
  *   rtm_os_decommit(p, len)          -> Reserved, charge back, keeping the
  *                                    region's advice and name where it can
  *   rtm_os_decommit_replace(p, len)  -> Reserved in one call (the arena's)

@@ -1,10 +1,11 @@
 /* <rtmem/errno.h> — the error numbers rtmem returns, per architecture.
  *
  * rtmem never touches errno: failures come back as these positive values.
- * They equal the system's E* constants (a test checks that against
- * <errno.h> on every architecture), so they compare directly with EINVAL
- * and friends in hosted code; they exist so freestanding code can name
- * them without libc.
+ * They equal Linux's E* constants (a test checks that against <errno.h> on
+ * every architecture), so they compare directly with EINVAL and friends in
+ * hosted Linux code; they exist so freestanding code can name them without
+ * libc. On Windows they are the same numbers, rtmem's own: not those of
+ * mingw's or MSVC's <errno.h> (whose ENOSYS is 40 and EOVERFLOW 132).
  */
 #ifndef RTMEM_ERRNO_H
 #define RTMEM_ERRNO_H
@@ -26,11 +27,13 @@
 #define RTM_EFBIG   27
 
 #if defined(__mips__)
-#define RTM_ENOSYS    89
-#define RTM_EOVERFLOW 79
+#define RTM_ENOSYS     89
+#define RTM_EOVERFLOW  79
+#define RTM_EOPNOTSUPP 122
 #else
-#define RTM_ENOSYS    38
-#define RTM_EOVERFLOW 75
+#define RTM_ENOSYS     38
+#define RTM_EOVERFLOW  75
+#define RTM_EOPNOTSUPP 95
 #endif
 
 #endif

@@ -1,4 +1,5 @@
 /* <rtmem/sys.h> — the mmap layer, errors as values (Go: runtime/cgo_mmap.go).
+ * On Windows, the VirtualAlloc layer of <rtmem/sys_windows.h> in its place.
  *
  * Two levels, as in the Go runtime:
  *
@@ -27,7 +28,9 @@
 #include <stdint.h>
 
 #include "errno.h"
+#if !defined(_WIN32)
 #include "mman.h"
+#endif
 
 #ifdef __cplusplus
 extern "C" {
@@ -38,6 +41,12 @@ typedef struct rtm_mmap_result {
 	void *addr;
 	int err; /* 0 or a positive errno */
 } rtm_mmap_result;
+
+#if defined(_WIN32)
+/* Windows: VirtualAlloc and friends, raw and hooked, and struct rtm_hooks
+ * for them. The rest of this header is the Linux mmap layer. */
+#include "sys_windows.h"
+#else
 
 /* mmap(2) as a raw system call (Go: sysMmap).
  * Errors:
@@ -113,6 +122,8 @@ struct rtm_hooks {
 	int (*madvise)(void *ctx, void *addr, size_t n, int advice);
 	void *ctx; /* passed as the first argument of every hook */
 };
+
+#endif /* !_WIN32 */
 
 /* Installs hooks (NULL: back to raw system calls) and returns the table
  * that was installed before (NULL if none). Safe while other threads map:

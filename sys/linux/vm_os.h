@@ -66,6 +66,12 @@ static inline int rtm_os_commit(void *p, size_t len)
 	return rtm_mprotect(p, len, RTM_PROT_READ | RTM_PROT_WRITE);
 }
 
+/* The arena's own range: the same one call. */
+static inline int rtm_os_commit_own(void *p, size_t len)
+{
+	return rtm_os_commit(p, len);
+}
+
 /* A fresh PROT_NONE mapping in place drops the pages and, unlike
  * mprotect(PROT_NONE) on touched memory, the commit charge too; the old
  * mapping's huge page advice and name go with it. One call, under every

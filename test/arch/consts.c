@@ -96,6 +96,7 @@ SAME(RTM_ETXTBSY, ETXTBSY);
 SAME(RTM_EFBIG, EFBIG);
 SAME(RTM_ENOSYS, ENOSYS);
 SAME(RTM_EOVERFLOW, EOVERFLOW);
+SAME(RTM_EOPNOTSUPP, EOPNOTSUPP);
 
 /* prctl numbers rtmem keeps, when a public header has them. */
 #ifdef RTM_PR_SET_VMA

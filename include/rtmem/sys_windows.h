@@ -1,0 +1,116 @@
+/* <rtmem/sys_windows.h> — the VirtualAlloc layer, errors as values
+ * (Go: runtime/mem_windows.go). Included by <rtmem/sys.h> on Windows, in
+ * place of the Linux mmap layer; include <rtmem/sys.h>.
+ *
+ * The same two levels as on Linux:
+ *
+ *   rtm_sys_virtual_*  the kernel32 calls themselves, no hooks
+ *   rtm_virtual_*      hooked entry points: through the installed
+ *                      struct rtm_hooks when it has the operation, else
+ *                      the raw call. vm.h and arena.h reserve, commit,
+ *                      decommit and release through these, so a hook sees
+ *                      every one of those rtmem makes, and a hook that
+ *                      fails a call is how tests inject faults.
+ *
+ * No C runtime: the library calls kernel32 only (VirtualAlloc2 and
+ * DiscardVirtualMemory are looked up at run time, since older Windows and
+ * Wine lack them). Nothing reads or writes GetLastError's value for the
+ * caller: a failed call returns the RTM_E* value its error maps to:
+ *
+ *   ERROR_NOT_ENOUGH_MEMORY (8), ERROR_OUTOFMEMORY (14),
+ *   ERROR_COMMITMENT_LIMIT (1455)          RTM_ENOMEM
+ *   ERROR_INVALID_PARAMETER (87),
+ *   ERROR_INVALID_ADDRESS (487)            RTM_EINVAL
+ *   ERROR_ACCESS_DENIED (5)                RTM_EACCES
+ *   ERROR_PRIVILEGE_NOT_HELD (1314)        RTM_EPERM
+ *   ERROR_PROC_NOT_FOUND (127)             RTM_ENOSYS
+ *   anything else                          RTM_EINVAL
+ *
+ * The RTM_E* numbers are rtmem's own, Linux's errno values on every
+ * system (<rtmem/errno.h>); they are not mingw's <errno.h>.
+ */
+#ifndef RTMEM_SYS_WINDOWS_H
+#define RTMEM_SYS_WINDOWS_H
+
+#ifndef RTMEM_SYS_H
+#error "include <rtmem/sys.h>, which includes this header on Windows"
+#endif
+
+/* The flags and protections of <windows.h> that rtmem uses, so that a
+ * caller need not include it. */
+#define RTM_MEM_COMMIT     0x00001000u
+#define RTM_MEM_RESERVE    0x00002000u
+#define RTM_MEM_DECOMMIT   0x00004000u
+#define RTM_MEM_RELEASE    0x00008000u
+#define RTM_MEM_FREE       0x00010000u
+#define RTM_MEM_RESET      0x00080000u
+#define RTM_PAGE_NOACCESS  0x01u
+#define RTM_PAGE_READWRITE 0x04u
+
+/* What VirtualQuery tells of the run of pages that holds an address. */
+struct rtm_win_region {
+	void *base;            /* the run: [base, base + size), one state */
+	size_t size;
+	void *allocation_base; /* the reservation it belongs to; NULL if free */
+	unsigned long state;   /* RTM_MEM_FREE, RTM_MEM_RESERVE or RTM_MEM_COMMIT */
+	unsigned long protect; /* of committed pages; 0 otherwise */
+};
+
+/* VirtualAlloc. Errors: as the table above (RTM_ENOMEM: no address space,
+ * or the commit limit; RTM_EINVAL: bad flags, a range that is not all
+ * reserved for MEM_COMMIT, an address that cannot be reserved). */
+rtm_mmap_result rtm_sys_virtual_alloc(void *addr, size_t n, unsigned long type,
+                                      unsigned long protect);
+
+/* VirtualAlloc2 with one MEM_ADDRESS_REQUIREMENTS parameter: n bytes
+ * reserved (type RTM_MEM_RESERVE, maybe | RTM_MEM_COMMIT) at an address
+ * aligned to align (a power of two above the allocation granularity).
+ * Errors: RTM_ENOSYS when neither KernelBase nor kernel32 exports
+ * VirtualAlloc2 (Windows before 10 1803); otherwise as the table above. */
+rtm_mmap_result rtm_sys_virtual_alloc_aligned(size_t n, size_t align, unsigned long type,
+                                              unsigned long protect);
+
+/* VirtualFree: type RTM_MEM_DECOMMIT (n bytes from addr) or
+ * RTM_MEM_RELEASE (addr a reservation's base, n 0). Errors: RTM_EINVAL
+ * (ERROR_INVALID_ADDRESS, ERROR_INVALID_PARAMETER: not a reservation's
+ * base, a range across reservations, n not 0 with RTM_MEM_RELEASE). */
+int rtm_sys_virtual_free(void *addr, size_t n, unsigned long type);
+
+/* VirtualProtect; *old gets the old protection of the first page (old may
+ * be NULL). Errors: RTM_EINVAL (pages not committed, a range across
+ * reservations), RTM_ENOMEM. */
+int rtm_sys_virtual_protect(void *addr, size_t n, unsigned long protect, unsigned long *old);
+
+/* VirtualQuery of the run of pages that holds addr. Not a mapping call,
+ * so never hooked. Errors: RTM_EINVAL for an address above the user
+ * address space. */
+int rtm_sys_virtual_query(const void *addr, struct rtm_win_region *out);
+
+/* The hooked entry points: same arguments and errors as rtm_sys_* above
+ * (a hook may add its own). With no hooks installed they cost one load
+ * and one predictable branch over the raw call; built with -Dhooks=false
+ * they are the raw call. */
+rtm_mmap_result rtm_virtual_alloc(void *addr, size_t n, unsigned long type, unsigned long protect);
+rtm_mmap_result rtm_virtual_alloc_aligned(size_t n, size_t align, unsigned long type,
+                                          unsigned long protect);
+int rtm_virtual_free(void *addr, size_t n, unsigned long type);
+int rtm_virtual_protect(void *addr, size_t n, unsigned long protect, unsigned long *old);
+
+/* A hook table, as on Linux: any member may be NULL (that operation stays
+ * the raw call); a hook returns what the rtm_sys_* function would, and
+ * may call rtm_sys_* to delegate. A hook that fails virtual_alloc_aligned
+ * (any error) makes rtm_reserve take the fallback of reserving more and
+ * trimming by a second reservation (Go's sysReserveAligned), as on a
+ * system without VirtualAlloc2. */
+struct rtm_hooks {
+	rtm_mmap_result (*virtual_alloc)(void *ctx, void *addr, size_t n, unsigned long type,
+	                                 unsigned long protect);
+	rtm_mmap_result (*virtual_alloc_aligned)(void *ctx, size_t n, size_t align,
+	                                         unsigned long type, unsigned long protect);
+	int (*virtual_free)(void *ctx, void *addr, size_t n, unsigned long type);
+	int (*virtual_protect)(void *ctx, void *addr, size_t n, unsigned long protect,
+	                       unsigned long *old);
+	void *ctx; /* passed as the first argument of every hook */
+};
+
+#endif

@@ -1,0 +1,127 @@
+/* The VirtualAlloc family as raw calls (Go: stdcall to VirtualAlloc in
+ * mem_windows.go): errors as values, no hooks. */
+#include <stdatomic.h>
+
+#include "win.h"
+
+int rtm_win_error(unsigned long e)
+{
+	switch (e) {
+	case ERROR_NOT_ENOUGH_MEMORY:
+	case ERROR_OUTOFMEMORY:
+	case ERROR_COMMITMENT_LIMIT: return RTM_ENOMEM;
+	case ERROR_ACCESS_DENIED: return RTM_EACCES;
+	case ERROR_PRIVILEGE_NOT_HELD: return RTM_EPERM;
+	case ERROR_PROC_NOT_FOUND: return RTM_ENOSYS;
+	default: return RTM_EINVAL; /* ERROR_INVALID_PARAMETER, _ADDRESS, the rest */
+	}
+}
+
+static rtm_mmap_result rtm_win_result(void *p)
+{
+	rtm_mmap_result r;
+
+	r.addr = p;
+	r.err = p ? 0 : rtm_win_error(GetLastError());
+	return r;
+}
+
+rtm_mmap_result rtm_sys_virtual_alloc(void *addr, size_t n, unsigned long type, unsigned long protect)
+{
+	return rtm_win_result(VirtualAlloc(addr, n, type, protect));
+}
+
+/* VirtualAlloc2's own types, declared here: mingw's headers hide them
+ * behind _WIN32_WINNT, and the function is looked up at run time. */
+struct rtm_mem_address_requirements {
+	void *lowest_starting_address;
+	void *highest_ending_address;
+	SIZE_T alignment;
+};
+
+struct rtm_mem_extended_parameter {
+	DWORD64 type; /* the low 8 bits; the rest is reserved, zero */
+	union {
+		DWORD64 u64;
+		void *pointer;
+	} u;
+};
+
+#define RTM_MEM_EXTENDED_PARAMETER_ADDRESS_REQUIREMENTS 1
+
+typedef void *(WINAPI *rtm_virtual_alloc2_fn)(HANDLE, void *, SIZE_T, ULONG, ULONG,
+                                              struct rtm_mem_extended_parameter *, ULONG);
+
+/* KernelBase first: Wine 8 exports VirtualAlloc2 from there only. NULL
+ * where no module has it; looked up once (racing first callers find the
+ * same address, so relaxed is enough). */
+static rtm_virtual_alloc2_fn rtm_virtual_alloc2(void)
+{
+	static _Atomic int looked;
+	static rtm_virtual_alloc2_fn _Atomic fn;
+	static const char *const modules[] = { "kernelbase.dll", "kernel32.dll" };
+
+	if (!atomic_load_explicit(&looked, memory_order_acquire)) {
+		rtm_virtual_alloc2_fn f = 0;
+
+		for (unsigned i = 0; i < 2 && !f; i++) {
+			HMODULE m = GetModuleHandleA(modules[i]);
+			if (m)
+				f = (rtm_virtual_alloc2_fn)(void (*)(void))GetProcAddress(m, "VirtualAlloc2");
+		}
+		atomic_store_explicit(&fn, f, memory_order_relaxed);
+		atomic_store_explicit(&looked, 1, memory_order_release);
+	}
+	return atomic_load_explicit(&fn, memory_order_relaxed);
+}
+
+rtm_mmap_result rtm_sys_virtual_alloc_aligned(size_t n, size_t align, unsigned long type,
+                                              unsigned long protect)
+{
+	rtm_virtual_alloc2_fn alloc2 = rtm_virtual_alloc2();
+	struct rtm_mem_address_requirements req;
+	struct rtm_mem_extended_parameter param;
+	rtm_mmap_result r;
+
+	if (!alloc2) {
+		r.addr = 0;
+		r.err = RTM_ENOSYS;
+		return r;
+	}
+	req.lowest_starting_address = 0;
+	req.highest_ending_address = 0;
+	req.alignment = align;
+	param.type = RTM_MEM_EXTENDED_PARAMETER_ADDRESS_REQUIREMENTS;
+	param.u.pointer = &req;
+	return rtm_win_result(alloc2(0, 0, n, type, protect, &param, 1));
+}
+
+int rtm_sys_virtual_free(void *addr, size_t n, unsigned long type)
+{
+	return VirtualFree(addr, n, type) ? 0 : rtm_win_error(GetLastError());
+}
+
+int rtm_sys_virtual_protect(void *addr, size_t n, unsigned long protect, unsigned long *old)
+{
+	DWORD was;
+
+	if (!VirtualProtect(addr, n, protect, &was))
+		return rtm_win_error(GetLastError());
+	if (old)
+		*old = was;
+	return 0;
+}
+
+int rtm_sys_virtual_query(const void *addr, struct rtm_win_region *out)
+{
+	MEMORY_BASIC_INFORMATION mbi;
+
+	if (VirtualQuery(addr, &mbi, sizeof mbi) != sizeof mbi)
+		return rtm_win_error(GetLastError());
+	out->base = mbi.BaseAddress;
+	out->size = mbi.RegionSize;
+	out->allocation_base = mbi.State == MEM_FREE ? 0 : mbi.AllocationBase;
+	out->state = mbi.State;
+	out->protect = mbi.State == MEM_COMMIT ? mbi.Protect : 0;
+	return 0;
+}
