@@ -33,6 +33,15 @@
  * then fail. That check is one system call more than the operation.
  *
  * All functions are thread-safe and lock-free; the accounting uses atomics.
+ *
+ * Windows (x86_64 and i686, mingw-w64, no C runtime): the same functions,
+ * states and RTM_E* values, over VirtualAlloc/VirtualFree (<rtmem/sys.h>
+ * then declares the VirtualAlloc layer). Where a call differs there, its
+ * comment says so under "Windows:". One VirtualAlloc or VirtualFree
+ * cannot cross a reservation, so the calls that take a range split it by
+ * VirtualQuery and make one call per reservation it spans; a commit or
+ * decommit that fails part-way undoes the parts it did (up to 64 runs of
+ * pages it changed; past that a failure undoes the first 64 only).
  */
 #ifndef RTMEM_VM_H
 #define RTMEM_VM_H
@@ -46,14 +55,16 @@ extern "C" {
 /* The kernel's page size, found at run time: from the auxiliary vector
  * when the program handed it over with rtm_set_auxv(), else by asking the
  * kernel which addresses it accepts as page aligned (a zero-length
- * mprotect, which maps nothing). Cached after the first call. Never fails. */
+ * mprotect, which maps nothing). Cached after the first call. Never fails.
+ * Windows: GetSystemInfo's dwPageSize. */
 size_t rtm_page_size(void);
 
 /* Hands rtmem the auxiliary vector (the AT_* pairs after envp that the
  * kernel puts on the initial stack; <rtmem/start.h> does this for you).
  * rtmem reads AT_PAGESZ from it. The vector is not kept. NULL is ignored,
  * and so is an AT_PAGESZ that is no page size (0, not a power of two,
- * below 4096): rtm_page_size() then asks the kernel. */
+ * below 4096): rtm_page_size() then asks the kernel. Windows has no
+ * auxiliary vector: the call does nothing there. */
 void rtm_set_auxv(const unsigned long *auxv);
 
 /* The alignment of every reservation rtm_reserve makes: the page size on
@@ -71,14 +82,23 @@ size_t rtm_alloc_granularity(void);
  *   RTM_ENOMEM  n rounded up, or n plus the alignment slack, overflows or
  *               reaches PTRDIFF_MAX; no address space (RLIMIT_AS, 32-bit).
  *   and any error of rtm_mmap (a hook may fail it).
+ * Windows: VirtualAlloc(MEM_RESERVE). hint is an address VirtualAlloc
+ * takes exactly (rounded down to 64 KiB) or refuses; when it refuses, the
+ * system picks. An align above 64 KiB comes from VirtualAlloc2's
+ * MEM_ADDRESS_REQUIREMENTS where KernelBase or kernel32 exports it, else
+ * (or when it fails) by reserving n plus the slack, releasing it and
+ * reserving again at the aligned address inside, up to 16 times when
+ * other threads take that address first (then RTM_ENOMEM). Errors of
+ * rtm_virtual_alloc and rtm_virtual_alloc_aligned instead of rtm_mmap's.
  */
 rtm_mmap_result rtm_reserve(void *hint, size_t n, size_t align);
 
 /* Reserved -> Ready: readable and writable, commit charge taken.
  * Errors:
  *   RTM_EINVAL  p not page aligned; n == 0; p + n wraps.
- *   RTM_ENOMEM  the kernel refused the commit charge (strict overcommit);
- *               part of the range is not mapped.
+ *   RTM_ENOMEM  the kernel refused the commit charge (strict overcommit;
+ *               Windows: ERROR_COMMITMENT_LIMIT); part of the range is
+ *               not mapped.
  */
 int rtm_commit(void *p, size_t n);
 
@@ -100,6 +120,10 @@ int rtm_commit(void *p, size_t n);
  *               or for splitting the old one (vm.max_map_count). After a
  *               refused new mapping (locked pages only) the range is left
  *               inaccessible with its pages.
+ * Windows: MEM_DECOMMIT, which keeps the reservation and returns pages and
+ * charge (there is no advice or name to keep). A decommit that fails in a
+ * later reservation commits the earlier parts again: Ready, as they were,
+ * but their contents are gone.
  */
 int rtm_decommit(void *p, size_t n);
 
@@ -107,6 +131,11 @@ int rtm_decommit(void *p, size_t n);
  * Errors:
  *   RTM_EINVAL  p not page aligned; n == 0; p + n wraps; locked pages.
  *   RTM_ENOMEM  part of the range is not mapped.
+ * Windows: MEM_RESET does not zero, so each committed run is decommitted
+ * and committed again (Reserved runs are left alone). The two calls cannot
+ * be one: when the commit is refused (RTM_ENOMEM, the commit limit) that
+ * run is left Reserved, its contents gone as they were to be, and the
+ * runs after it are not purged.
  */
 int rtm_purge(void *p, size_t n);
 
@@ -118,6 +147,8 @@ int rtm_purge(void *p, size_t n);
  * remembers that (one atomic), as Go's adviseUnused does; only the
  * kernel's answer to the advice itself sets that switch, never a range's.
  * Errors: as rtm_purge.
+ * Windows: DiscardVirtualMemory where kernel32 exports it (8.1 and later),
+ * else MEM_RESET, on each committed run.
  */
 int rtm_purge_lazy(void *p, size_t n);
 
@@ -133,7 +164,8 @@ int rtm_purge_lazy(void *p, size_t n);
  *   RTM_EINVAL  p not page aligned; n == 0; p + n wraps; part of the
  *               range is not mapped (a double release); n is more than
  *               rtmem has reserved in all (releasing what was never
- *               reserved): nothing is unmapped.
+ *               reserved); Windows: p is not a reservation's base or n
+ *               not its whole size. Nothing is unmapped.
  */
 int rtm_release(void *p, size_t n);
 
@@ -152,6 +184,10 @@ int rtm_release_ready(void *p, size_t n, size_t ready);
  *   RTM_EINVAL  p not page aligned; n == 0; p + n wraps; the kernel has
  *               no THP.
  *   RTM_ENOMEM  part of the range is not mapped.
+ * Windows: RTM_EOPNOTSUPP for every valid range. Large pages need
+ * SeLockMemoryPrivilege, must be reserved and committed in one call and
+ * can never be decommitted, so no region of rtmem's can get them
+ * (RTM_ARENA_HUGEPAGES still gives 2 MiB-aligned blocks there).
  */
 int rtm_hugepage(void *p, size_t n, int on);
 
@@ -165,6 +201,7 @@ int rtm_hugepage(void *p, size_t n, int on);
  *               the kernel refuses ([ ] \ $ ` and non-printable ones).
  *   RTM_ENOMEM  part of the range is not mapped.
  *   RTM_EBADF   the range is not anonymous memory.
+ * Windows: RTM_EOPNOTSUPP for every valid range: the system keeps no names.
  */
 int rtm_name(void *p, size_t n, const char *name);
 
