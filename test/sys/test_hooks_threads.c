@@ -4,11 +4,17 @@
  * exactly one place: a hook writes its table's tag into the first byte of
  * what it maps (a raw mapping reads zero), so the mappers' tag counts must
  * equal the hooks' own counts. A hook also checks that it got its own
- * table's ctx: a table read half old, half new would show there. */
+ * table's ctx: a table read half old, half new would show there.
+ *
+ * Nothing here depends on the machine's speed: each mapper maps ROUNDS
+ * times and, with hooks, goes on until it has seen MIN_EACH mappings from
+ * each source and both tables have unmapped; only a hang fails for time
+ * (../threads/hang.h). */
 #include <pthread.h>
+#include <sched.h>
 #include <stdatomic.h>
-#include <time.h>
 
+#include "../threads/hang.h"
 #include "api.h"
 #include "probe.h"
 
@@ -16,10 +22,9 @@
 #error "meson passes EXPECT_HOOKS (1 or 0) from -Dhooks"
 #endif
 
-#define MAPPERS      2
-#define MIN_ROUNDS   20000
-#define MIN_EACH     100 /* mappings each source must have made */
-#define MAX_SECONDS  5
+#define MAPPERS  2
+#define ROUNDS   5000 /* mappings of each mapper */
+#define MIN_EACH 100  /* mappings from each source (raw, A, B) each mapper must see */
 
 struct tally {
 	unsigned char tag;
@@ -78,6 +83,8 @@ static const struct rtm_hooks table_b = { .mmap = b_mmap, .munmap = b_munmap, .c
 static atomic_int mappers_left = MAPPERS;
 static atomic_int swaps_done;
 static atomic_long wrong_previous;
+static struct time_box box;
+static atomic_int hung;
 
 static void *swapper(void *arg)
 {
@@ -92,6 +99,13 @@ static void *swapper(void *arg)
 			atomic_fetch_add(&wrong_previous, 1);
 		last = next;
 		atomic_fetch_add(&swaps_done, 1);
+		/* Now and then a turn for the mappers, after an odd number of
+		 * swaps so that each table in turn is the one left installed:
+		 * a scheduler that runs one thread at a time (valgrind) would
+		 * otherwise switch away at the same point of the cycle every
+		 * time, and the mappers would only ever see that one. */
+		if (k % 61 == 60)
+			sched_yield();
 	}
 	if (rtm_set_hooks(NULL) != last)
 		atomic_fetch_add(&wrong_previous, 1);
@@ -102,29 +116,43 @@ struct seen {
 	long raw, a, b, other, rounds;
 };
 
-static int enough(const struct seen *s, time_t start)
+static int enough(const struct seen *s)
 {
-	if (time(NULL) - start > MAX_SECONDS)
-		return 1;
-	if (s->rounds < MIN_ROUNDS)
+	if (s->rounds < ROUNDS)
 		return 0;
-	return !EXPECT_HOOKS || (s->raw >= MIN_EACH && s->a >= MIN_EACH && s->b >= MIN_EACH);
+	return !EXPECT_HOOKS || (s->raw >= MIN_EACH && s->a >= MIN_EACH && s->b >= MIN_EACH &&
+	                         atomic_load(&ta.munmaps) > 0 && atomic_load(&tb.munmaps) > 0);
+}
+
+static int hang(void)
+{
+	if (!atomic_load(&hung) && time_up(&box))
+		atomic_store(&hung, 1);
+	return atomic_load(&hung);
 }
 
 static void *mapper(void *arg)
 {
 	struct seen *s = arg;
 	size_t pg = page_size();
-	time_t start = time(NULL);
+	int swaps = 0;
 
 	/* Start only once the swapper runs, so the two overlap. */
 	while (atomic_load(&swaps_done) < 4)
-		;
-	while (!enough(s, start)) {
-		rtm_mmap_result r = rtm_mmap(NULL, pg, RTM_PROT_READ | RTM_PROT_WRITE,
-		                             RTM_MAP_PRIVATE | RTM_MAP_ANONYMOUS, -1, 0);
+		sched_yield();
+	while (!enough(s) && !hang()) {
+		const int now = atomic_load(&swaps_done);
+		rtm_mmap_result r;
 		unsigned char tag;
 
+		/* No swap since the last mapping: let the swapper run, which
+		 * a scheduler need not do on its own (valgrind runs one thread
+		 * at a time and kept this one running). */
+		if (now == swaps)
+			sched_yield();
+		swaps = now;
+		r = rtm_mmap(NULL, pg, RTM_PROT_READ | RTM_PROT_WRITE,
+		             RTM_MAP_PRIVATE | RTM_MAP_ANONYMOUS, -1, 0);
 		if (r.err != 0) {
 			atomic_fetch_add(&ta.failed, 1);
 			continue;
@@ -148,6 +176,7 @@ START_TEST(swapping_tables_while_mapping_keeps_every_call_whole)
 	struct seen s[MAPPERS] = { { 0 } };
 	struct seen sum = { 0 };
 
+	box = time_box(HANG_SECONDS);
 	ck_assert_int_eq(pthread_create(&sw, NULL, swapper, NULL), 0);
 	for (int k = 0; k < MAPPERS; k++)
 		ck_assert_int_eq(pthread_create(&mt[k], NULL, mapper, &s[k]), 0);
@@ -156,6 +185,11 @@ START_TEST(swapping_tables_while_mapping_keeps_every_call_whole)
 	ck_assert_int_eq(pthread_join(sw, NULL), 0);
 
 	for (int k = 0; k < MAPPERS; k++) {
+		ck_assert_msg(enough(&s[k]),
+		              "hung: after %d s, mapper %d has mapped %ld of %d times and seen %ld "
+		              "raw, %ld from A, %ld from B (%d each); unmapped by A %ld, by B %ld",
+		              HANG_SECONDS, k, s[k].rounds, ROUNDS, s[k].raw, s[k].a, s[k].b,
+		              MIN_EACH, atomic_load(&ta.munmaps), atomic_load(&tb.munmaps));
 		sum.raw += s[k].raw;
 		sum.a += s[k].a;
 		sum.b += s[k].b;
@@ -168,15 +202,15 @@ START_TEST(swapping_tables_while_mapping_keeps_every_call_whole)
 	ck_assert_int_eq(atomic_load(&ta.wrong_ctx) + atomic_load(&tb.wrong_ctx), 0);
 	ck_assert_int_eq(sum.other, 0);
 	ck_assert_int_eq(sum.raw + sum.a + sum.b, sum.rounds);
-	ck_assert_int_ge(sum.rounds, MIN_ROUNDS);
+	ck_assert_int_ge(sum.rounds, MAPPERS * ROUNDS);
 	ck_assert_int_eq(sum.a, atomic_load(&ta.mmaps));
 	ck_assert_int_eq(sum.b, atomic_load(&tb.mmaps));
 	ck_assert_int_le(atomic_load(&ta.munmaps) + atomic_load(&tb.munmaps), sum.rounds);
 	if (EXPECT_HOOKS) {
 		/* Each source was really exercised, not just one of them. */
-		ck_assert_int_ge(sum.raw, MIN_EACH);
-		ck_assert_int_ge(sum.a, MIN_EACH);
-		ck_assert_int_ge(sum.b, MIN_EACH);
+		ck_assert_int_ge(sum.raw, MAPPERS * MIN_EACH);
+		ck_assert_int_ge(sum.a, MAPPERS * MIN_EACH);
+		ck_assert_int_ge(sum.b, MAPPERS * MIN_EACH);
 		ck_assert_int_ge(atomic_load(&ta.munmaps), 1);
 		ck_assert_int_ge(atomic_load(&tb.munmaps), 1);
 	} else {
@@ -192,7 +226,7 @@ static Suite *suite(void)
 	TCase *tc = tcase_create("threads");
 
 	tcase_add_checked_fixture(tc, NULL, hooks_off);
-	tcase_set_timeout(tc, 4 * MAX_SECONDS);
+	tcase_set_timeout(tc, HANG_CHECK_TIMEOUT);
 	tcase_add_test(tc, swapping_tables_while_mapping_keeps_every_call_whole);
 	suite_add_tcase(s, tc);
 	return s;

@@ -6,8 +6,17 @@
  * counts must add up: a writable mapping made by the hook carries its tag
  * (the hook writes it), so the tags the mappers see equal the hook's own
  * count of writable mappings. Raw mappings are touched only atomically
- * (threads.h says why). */
+ * (threads.h says why).
+ *
+ * Nothing here depends on the machine's speed: each mapper runs until it
+ * has done ROUNDS rounds and, with hooks, seen MIN_EACH tagged and
+ * MIN_EACH untagged mappings and MIN_SWITCHES flips between one round and
+ * the next (and the table has seen an munmap, an mprotect and a madvise);
+ * the region mapper runs REGION_ROUNDS rounds and on until the
+ * mappers are done, and the flipper until everyone is. Only a hang fails
+ * for time (hang.h). */
 #include <pthread.h>
+#include <sched.h>
 #include <stdatomic.h>
 #include <stdint.h>
 
@@ -21,11 +30,12 @@
 #error "meson passes EXPECT_HOOKS (1 or 0) from -Dhooks"
 #endif
 
-#define MAPPERS    2
-#define MIN_ROUNDS 20000
-#define MIN_EACH   20 /* calls each way (hooked, raw) a mapper must have seen */
-#define SECONDS    (UNDER_TSAN ? 20.0 : 5.0)
-#define TAG        0xa5
+#define MAPPERS       2
+#define ROUNDS        2000 /* rounds of each mapper */
+#define MIN_EACH      100  /* mappings each way (hooked, raw) a mapper must see */
+#define MIN_SWITCHES  50   /* rounds whose way differs from the round before */
+#define REGION_ROUNDS 200
+#define TAG           0xa5
 
 static struct {
 	atomic_long mmap_rw, mmap_other, munmap, mprotect, madvise;
@@ -76,26 +86,50 @@ static const struct rtm_hooks counting = {
 	.ctx = &hooked,
 };
 
-static atomic_int running; /* mappers not finished yet */
+static atomic_int running; /* threads other than the flipper not finished yet */
+static atomic_int mappers_left;
 static atomic_long flips, wrong_previous;
+static struct time_box box;
+static atomic_int hung;
+
+static int hang(void)
+{
+	if (!atomic_load(&hung) && time_up(&box))
+		atomic_store(&hung, 1);
+	return atomic_load(&hung);
+}
 
 static void *flipper(void *arg)
 {
+	const struct rtm_hooks *installed = NULL;
+
 	(void)arg;
-	while (atomic_load(&running) > 0) {
+	for (unsigned long k = 0; atomic_load(&running) > 0; k++) {
+		const struct rtm_hooks *next = installed ? NULL : &counting;
+
 		/* Only this thread installs tables: each exchange must hand
 		 * back exactly what it installed the time before. */
-		if (rtm_set_hooks(&counting) != NULL)
+		if (rtm_set_hooks(next) != installed)
 			atomic_fetch_add(&wrong_previous, 1);
-		if (rtm_set_hooks(NULL) != &counting)
-			atomic_fetch_add(&wrong_previous, 1);
-		atomic_fetch_add(&flips, 2);
+		installed = next;
+		atomic_fetch_add(&flips, 1);
+		/* Now and then a turn for the mappers, after an odd number of
+		 * flips so that the table and no table take turns at being
+		 * what they find: a scheduler that runs one thread at a time
+		 * (valgrind) would otherwise switch away at the same point of
+		 * the loop every time, and the mappers would only ever see
+		 * the one. */
+		if (k % 61 == 60)
+			sched_yield();
 	}
+	if (installed && rtm_set_hooks(NULL) != installed)
+		atomic_fetch_add(&wrong_previous, 1);
 	return NULL;
 }
 
 struct mapper {
-	long rounds, tagged, untagged;
+	long rounds, tagged, untagged, switches;
+	int last; /* the last round's tag */
 	const char *failed; /* the first call that did not succeed */
 };
 
@@ -114,6 +148,8 @@ static void map_round(struct mapper *m, size_t pg)
 	tag = __atomic_load_n(p, __ATOMIC_RELAXED);
 	m->tagged += tag == TAG;
 	m->untagged += tag == 0;
+	m->switches += m->rounds > 0 && tag != m->last;
+	m->last = tag;
 	if (tag != TAG && tag != 0)
 		m->failed = "a tag no hook wrote";
 	__atomic_store_n(p + pg, 1, __ATOMIC_RELAXED);
@@ -130,21 +166,35 @@ static void map_round(struct mapper *m, size_t pg)
 
 static int enough(const struct mapper *m)
 {
-	if (m->rounds < MIN_ROUNDS)
+	if (m->rounds < ROUNDS)
 		return 0;
-	return !EXPECT_HOOKS || (m->tagged >= MIN_EACH && m->untagged >= MIN_EACH);
+	/* With hooks, each other entry point has gone through the table
+	 * too, by any mapper. */
+	return !EXPECT_HOOKS ||
+	       (m->tagged >= MIN_EACH && m->untagged >= MIN_EACH && m->switches >= MIN_SWITCHES &&
+	        atomic_load(&hooked.munmap) > 0 && atomic_load(&hooked.mprotect) > 0 &&
+	        atomic_load(&hooked.madvise) > 0);
 }
 
 static void *mapper(void *arg)
 {
 	struct mapper *m = arg;
-	struct time_box box = time_box(SECONDS);
 	size_t pg = rtm_page_size();
+	long flipped = 0;
 
-	while (!m->failed && !enough(m) && !time_up(&box)) {
+	while (!m->failed && !enough(m) && !hang()) {
+		const long now = atomic_load(&flips);
+
+		/* No flip since the last round: let the flipper run, which a
+		 * scheduler need not do on its own (valgrind runs one thread
+		 * at a time). */
+		if (now == flipped)
+			sched_yield();
+		flipped = now;
 		map_round(m, pg);
 		m->rounds++;
 	}
+	atomic_fetch_sub(&mappers_left, 1);
 	atomic_fetch_sub(&running, 1);
 	return NULL;
 }
@@ -172,7 +222,8 @@ static void *region_mapper(void *arg)
 		if (rtm_release(p, len))
 			m->failed = "rtm_release";
 		m->rounds++;
-	} while (!m->failed && atomic_load(&running) > 1);
+	} while (!m->failed && (m->rounds < REGION_ROUNDS || atomic_load(&mappers_left) > 0) &&
+	         !hang());
 	atomic_fetch_sub(&running, 1);
 	return NULL;
 }
@@ -180,13 +231,15 @@ static void *region_mapper(void *arg)
 START_TEST(flipping_hooks_while_mapping_keeps_every_call_whole)
 {
 	struct rtm_vm_stats vm0 = rtm_vm_stats();
-	struct mapper m[MAPPERS + 1] = { { 0, 0, 0, NULL } };
+	struct mapper m[MAPPERS + 1] = { { 0, 0, 0, 0, 0, NULL } };
 	pthread_t t[MAPPERS + 2];
 	long tagged = 0, untagged = 0, rounds = 0;
 
 	/* The flipper starts from no table and hands back what it found. */
 	ck_assert_ptr_eq(rtm_set_hooks(NULL), START_HOOKS);
+	box = time_box(HANG_SECONDS);
 	atomic_store(&running, MAPPERS + 1);
+	atomic_store(&mappers_left, MAPPERS);
 	for (int k = 0; k < MAPPERS; k++)
 		ck_assert_int_eq(pthread_create(&t[k], NULL, mapper, &m[k]), 0);
 	ck_assert_int_eq(pthread_create(&t[MAPPERS], NULL, region_mapper, &m[MAPPERS]), 0);
@@ -196,6 +249,14 @@ START_TEST(flipping_hooks_while_mapping_keeps_every_call_whole)
 
 	for (int k = 0; k <= MAPPERS; k++)
 		ck_assert_msg(!m[k].failed, "thread %d: %s failed", k, m[k].failed);
+	for (int k = 0; k < MAPPERS; k++)
+		ck_assert_msg(!atomic_load(&hung) || enough(&m[k]),
+		              "hung: after %d s, mapper %d has done %ld of %d rounds and seen %ld "
+		              "tagged, %ld untagged (%d each) and %ld switches (%d), %ld flips",
+		              HANG_SECONDS, k, m[k].rounds, ROUNDS, m[k].tagged, m[k].untagged,
+		              MIN_EACH, m[k].switches, MIN_SWITCHES, atomic_load(&flips));
+	ck_assert_msg(!atomic_load(&hung), "hung: after %d s, the region mapper has done %ld of %d",
+	              HANG_SECONDS, m[MAPPERS].rounds, REGION_ROUNDS);
 	for (int k = 0; k < MAPPERS; k++) {
 		tagged += m[k].tagged;
 		untagged += m[k].untagged;
@@ -205,13 +266,16 @@ START_TEST(flipping_hooks_while_mapping_keeps_every_call_whole)
 	ck_assert_int_eq(atomic_load(&wrong_previous), 0);
 	ck_assert_int_eq(atomic_load(&hooked.wrong_ctx), 0);
 	ck_assert_int_eq(tagged + untagged, rounds);
-	ck_assert_int_ge(rounds, MIN_ROUNDS);
-	ck_assert_int_ge(m[MAPPERS].rounds, 1);
+	ck_assert_int_ge(rounds, MAPPERS * ROUNDS);
+	ck_assert_int_ge(m[MAPPERS].rounds, REGION_ROUNDS);
 	/* Each writable mapping the hook made was seen by exactly one mapper. */
 	ck_assert_int_eq(tagged, atomic_load(&hooked.mmap_rw));
 	if (EXPECT_HOOKS) {
-		ck_assert_int_ge(tagged, MIN_EACH);
-		ck_assert_int_ge(untagged, MIN_EACH);
+		for (int k = 0; k < MAPPERS; k++) {
+			ck_assert_int_ge(m[k].tagged, MIN_EACH);
+			ck_assert_int_ge(m[k].untagged, MIN_EACH);
+			ck_assert_int_ge(m[k].switches, MIN_SWITCHES);
+		}
 		ck_assert_int_ge(atomic_load(&hooked.munmap), 1);
 		ck_assert_int_ge(atomic_load(&hooked.mprotect), 1);
 		ck_assert_int_ge(atomic_load(&hooked.madvise), 1);
@@ -231,7 +295,7 @@ int main(void)
 	Suite *s = suite_create("threads_hooks");
 	TCase *tc = tcase_create("race");
 
-	tcase_set_timeout(tc, 4 * SECONDS);
+	tcase_set_timeout(tc, HANG_CHECK_TIMEOUT);
 	tcase_add_test(tc, flipping_hooks_while_mapping_keeps_every_call_whole);
 	suite_add_tcase(s, tc);
 	return run_suite(s);
