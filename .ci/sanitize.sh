@@ -83,7 +83,6 @@ summary+=("memcheck, checkers: $counts ($((SECONDS - t))s)")
 # it, which valgrind shares with its own mappings, threads and limits.
 declare -A MEMCHECK_ONLY=(
 	[sys_mmap_anon]="valgrind 3.19 takes MAP_FIXED_NOREPLACE for a hint and answers EINVAL, not the kernel's ENOMEM, for a length of PTRDIFF_MAX"
-	[sys_hooks_threads]="valgrind runs one thread at a time: the table-swapping thread starves the mappers"
 	[vm_reserve]="compares /proc/self/maps totals, which valgrind's own mappings change between two reads"
 	[vm_release]="compares /proc/self/maps totals (as vm_reserve)"
 	[arena_config]="compares /proc/self/maps totals (as vm_reserve)"
@@ -94,11 +93,11 @@ declare -A MEMCHECK_ONLY=(
 	[arena_in_place]="a seccomp filter that kills any memory system call kills valgrind's own"
 	[badinput_vm]="valgrind refuses an unaligned mmap hint the kernel ignores; compares /proc/self/maps totals"
 	[badinput_arena]="compares /proc/self/maps totals (as vm_reserve)"
+	[signals_signal_safety]="compares /proc/self/maps before and after, which valgrind's own mappings change"
 )
 # Not run under valgrind at all.
 declare -A NOT_UNDER_VALGRIND=(
 	[static_libc_hooks]="statically linked glibc: memcheck cannot replace its malloc and reports glibc's own start-up"
-	[signals_signal_safety]="a timer signal every 100 us, whose handler runs some 50x slower under valgrind: the interrupted code never gets on and the test times out"
 )
 # Suites that are no programs of ours to check: python scripts and nm
 # (arch), MemorySanitizer programs (msan), and the checkers, which start
