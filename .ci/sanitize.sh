@@ -85,6 +85,7 @@ declare -A MEMCHECK_ONLY=(
 	[sys_mmap_anon]="valgrind 3.19 takes MAP_FIXED_NOREPLACE for a hint and answers EINVAL, not the kernel's ENOMEM, for a length of PTRDIFF_MAX"
 	[vm_reserve]="compares /proc/self/maps totals, which valgrind's own mappings change between two reads"
 	[vm_release]="compares /proc/self/maps totals (as vm_reserve)"
+	[vm_decommit]="compares /proc/self/maps totals (as vm_reserve)"
 	[arena_config]="compares /proc/self/maps totals (as vm_reserve)"
 	[arena_os]="compares /proc/self/maps totals (as vm_reserve)"
 	[fault-injection]="compares /proc/self/maps totals (as vm_reserve)"

@@ -1,6 +1,7 @@
 /* <rtmem/sys_windows.h> — the VirtualAlloc layer, errors as values
- * (Go: runtime/mem_windows.go). Included by <rtmem/sys.h> on Windows, in
- * place of the Linux mmap layer; include <rtmem/sys.h>.
+ * (Go: runtime/mem_windows.go). <rtmem/sys.h> includes it on Windows, in
+ * place of the Linux mmap layer; include <rtmem/sys.h>. On other systems
+ * this header declares nothing of its own.
  *
  * The same two levels as on Linux:
  *
@@ -32,8 +33,14 @@
 #ifndef RTMEM_SYS_WINDOWS_H
 #define RTMEM_SYS_WINDOWS_H
 
-#ifndef RTMEM_SYS_H
-#error "include <rtmem/sys.h>, which includes this header on Windows"
+/* rtm_mmap_result and the hook setters (which includes this header
+ * again on Windows: the guard above makes that empty). */
+#include "sys.h"
+
+#if defined(_WIN32)
+
+#ifdef __cplusplus
+extern "C" {
 #endif
 
 /* The flags and protections of <windows.h> that rtmem uses, so that a
@@ -112,5 +119,11 @@ struct rtm_hooks {
 	                       unsigned long *old);
 	void *ctx; /* passed as the first argument of every hook */
 };
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* _WIN32 */
 
 #endif
