@@ -10,10 +10,9 @@ static _Atomic int rtm_no_madv_free;
 
 int rtm_os_purge_lazy(void *p, size_t len)
 {
-	int err;
-
 	if (!atomic_load_explicit(&rtm_no_madv_free, memory_order_relaxed)) {
-		err = rtm_madvise(p, len, RTM_MADV_FREE);
+		int err = rtm_madvise(p, len, RTM_MADV_FREE);
+
 		if (err != RTM_EINVAL)
 			return err;
 		/* The range is mapped (the caller checked), so EINVAL means

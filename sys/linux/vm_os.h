@@ -92,10 +92,9 @@ static inline int rtm_os_decommit_replace(void *p, size_t len)
  * strict overcommit. */
 static inline int rtm_os_decommit(void *p, size_t len)
 {
-	int err;
-
 	if (!rtm_vm_strict_overcommit()) {
-		err = rtm_mprotect(p, len, RTM_PROT_NONE);
+		int err = rtm_mprotect(p, len, RTM_PROT_NONE);
+
 		if (err)
 			return err;
 		if (!rtm_madvise(p, len, RTM_MADV_DONTNEED))

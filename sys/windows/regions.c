@@ -71,10 +71,10 @@ static int rtm_win_part(uintptr_t a, uintptr_t end, unsigned long note, struct r
 {
 	struct rtm_win_run run;
 	void *reservation = 0;
-	int err;
 
 	while (a < end) {
-		err = rtm_win_run_at(a, end, &run);
+		int err = rtm_win_run_at(a, end, &run);
+
 		if (err)
 			return err;
 		if (reservation && run.reservation != reservation)
@@ -92,13 +92,12 @@ int rtm_os_commit(void *p, size_t len)
 {
 	uintptr_t a = (uintptr_t)p, end = a + len, part_end;
 	struct rtm_win_undo u;
-	unsigned before;
-	int err = 0;
 
 	u.n = 0;
 	while (a < end) {
-		before = u.n;
-		err = rtm_win_part(a, end, RTM_MEM_RESERVE, &u, &part_end);
+		unsigned before = u.n;
+		int err = rtm_win_part(a, end, RTM_MEM_RESERVE, &u, &part_end);
+
 		if (!err)
 			err = rtm_os_commit_own((void *)a, part_end - a);
 		if (err) {
@@ -118,13 +117,12 @@ int rtm_os_decommit(void *p, size_t len)
 {
 	uintptr_t a = (uintptr_t)p, end = a + len, part_end;
 	struct rtm_win_undo u;
-	unsigned before;
-	int err = 0;
 
 	u.n = 0;
 	while (a < end) {
-		before = u.n;
-		err = rtm_win_part(a, end, RTM_MEM_COMMIT, &u, &part_end);
+		unsigned before = u.n;
+		int err = rtm_win_part(a, end, RTM_MEM_COMMIT, &u, &part_end);
+
 		if (!err)
 			err = rtm_virtual_free((void *)a, part_end - a, RTM_MEM_DECOMMIT);
 		if (err) {
@@ -144,10 +142,10 @@ static int rtm_win_each_committed(void *p, size_t len, int (*fn)(uintptr_t lo, u
 {
 	uintptr_t a = (uintptr_t)p, end = a + len;
 	struct rtm_win_run run;
-	int err;
 
 	while (a < end) {
-		err = rtm_win_run_at(a, end, &run);
+		int err = rtm_win_run_at(a, end, &run);
+
 		if (!err && run.state == RTM_MEM_COMMIT)
 			err = fn(a, run.hi);
 		if (err)

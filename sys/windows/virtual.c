@@ -81,9 +81,10 @@ rtm_mmap_result rtm_sys_virtual_alloc_aligned(size_t n, size_t align, unsigned l
 	rtm_virtual_alloc2_fn alloc2 = rtm_virtual_alloc2();
 	struct rtm_mem_address_requirements req;
 	struct rtm_mem_extended_parameter param;
-	rtm_mmap_result r;
 
 	if (!alloc2) {
+		rtm_mmap_result r;
+
 		r.addr = 0;
 		r.err = RTM_ENOSYS;
 		return r;
