@@ -1,5 +1,8 @@
 #include <rtmem/errno.h>
+#include <rtmem/sys.h>
+#if !defined(_WIN32)
 #include <rtmem/libc_hooks.h>
+#endif
 
 #include "fuzz_hooks.h"
 
@@ -16,6 +19,57 @@ static int refuse_now(void)
 	plan.refused++;
 	return 1;
 }
+
+#if defined(_WIN32)
+
+static rtm_mmap_result r_alloc(void *ctx, void *addr, size_t n, unsigned long type,
+                               unsigned long protect)
+{
+	rtm_mmap_result r = { 0, RTM_ENOMEM };
+
+	(void)ctx;
+	return refuse_now() ? r : rtm_sys_virtual_alloc(addr, n, type, protect);
+}
+
+/* Refused, rtm_reserve takes its fallback (reserve the slack, release,
+ * reserve inside), as on a Windows without VirtualAlloc2. */
+static rtm_mmap_result r_alloc_aligned(void *ctx, size_t n, size_t align, unsigned long type,
+                                       unsigned long protect)
+{
+	rtm_mmap_result r = { 0, RTM_ENOMEM };
+
+	(void)ctx;
+	return refuse_now() ? r : rtm_sys_virtual_alloc_aligned(n, align, type, protect);
+}
+
+static int r_free(void *ctx, void *addr, size_t n, unsigned long type)
+{
+	(void)ctx;
+	if (type != RTM_MEM_RELEASE && refuse_now())
+		return RTM_ENOMEM;
+	return rtm_sys_virtual_free(addr, n, type);
+}
+
+static int r_protect(void *ctx, void *addr, size_t n, unsigned long protect, unsigned long *old)
+{
+	(void)ctx;
+	return refuse_now() ? RTM_ENOMEM : rtm_sys_virtual_protect(addr, n, protect, old);
+}
+
+static const struct rtm_hooks refusing = {
+	.virtual_alloc = r_alloc,
+	.virtual_alloc_aligned = r_alloc_aligned,
+	.virtual_free = r_free,
+	.virtual_protect = r_protect,
+};
+
+/* The libc route exists on Linux so that a sanitizer sees every mapping
+ * through libc's mmap. rtmem's Windows layer calls kernel32 itself, and
+ * there is no C-runtime VirtualAlloc a sanitizer would intercept instead:
+ * no such table exists, so those inputs take the raw route. */
+static const struct rtm_hooks *const libc_route = 0;
+
+#else
 
 static rtm_mmap_result r_mmap(void *ctx, void *addr, size_t n, int prot, int flags, int fd,
                               uint64_t off)
@@ -44,13 +98,17 @@ static const struct rtm_hooks refusing = {
 	.mmap = r_mmap, .mprotect = r_mprotect, .madvise = r_madvise,
 };
 
+static const struct rtm_hooks *const libc_route = &rtm_libc_hooks;
+
+#endif
+
 void fz_route_install(enum fz_route route, uint32_t mask)
 {
 	plan.mask = mask;
 	plan.calls = 0;
 	plan.refused = 0;
 	plan.before =
-	        rtm_set_hooks(route == FZ_LIBC ? &rtm_libc_hooks : route == FZ_REFUSING ? &refusing : 0);
+	        rtm_set_hooks(route == FZ_LIBC ? libc_route : route == FZ_REFUSING ? &refusing : 0);
 }
 
 void fz_route_remove(void)

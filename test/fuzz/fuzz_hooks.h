@@ -1,9 +1,14 @@
 /* How an input's mappings reach the kernel: raw system calls, libc (the
  * sanitizer-visible route), or a table that refuses chosen calls so the
- * arena's failure paths run. A release (rtm_release_ready: a MADV_NORMAL
- * check, then munmap) is never refused: an input can then always give back
- * all it took, and the driver insists that it did. So munmap and
- * MADV_NORMAL pass; mmap, mprotect and every other advice may be refused. */
+ * arena's failure paths run. A release is never refused: an input can
+ * then always give back all it took, and the driver insists that it did.
+ *
+ * Linux: a release is a MADV_NORMAL check, then munmap, so munmap and
+ * MADV_NORMAL pass; mmap, mprotect and every other advice may be refused.
+ * Windows: a release is VirtualFree(MEM_RELEASE), which passes; every
+ * VirtualAlloc (reserve, commit, MEM_RESET), VirtualAlloc2, decommit and
+ * VirtualProtect may be refused. Windows has no libc route (fuzz_hooks.c
+ * says why): FZ_LIBC runs raw there. */
 #ifndef RTM_FUZZ_HOOKS_H
 #define RTM_FUZZ_HOOKS_H
 
