@@ -30,6 +30,13 @@ int rtm_vm_decommit_mapped(void *p, size_t len);
 int rtm_vm_release_mapped(void *p, size_t len, size_t ready);
 int rtm_vm_name_mapped(void *p, size_t len, const char *name);
 
+/* rtm_purge past its checks: the one OS call (two on Windows, a
+ * decommit and a commit), for the caller's own committed range. */
+static inline int rtm_vm_purge_mapped(void *p, size_t len)
+{
+	return rtm_os_purge(p, len);
+}
+
 /* The process-wide totals of rtm_vm_stats (vm.c), kept per call. */
 extern _Atomic size_t rtm_vm_reserved_bytes;
 extern _Atomic size_t rtm_vm_committed_bytes;

@@ -1,0 +1,42 @@
+/* What the stack suites share: the kernel's view of a stack's pages
+ * (mincore residency, /proc/self/maps permissions through ../vm/proc.h). */
+#ifndef TEST_STACK_UTIL_H
+#define TEST_STACK_UTIL_H
+
+#include <stdint.h>
+#include <sys/mman.h>
+
+#include <rtmem/stack.h>
+
+#include "proc.h"
+#include "suite.h"
+
+#define KiB ((size_t)1 << 10)
+#define MiB ((size_t)1 << 20)
+
+/* Pages of [p, p + n) in memory now (mincore), p page aligned. */
+static inline size_t resident_pages(const void *p, size_t n)
+{
+	static unsigned char vec[1 << 16];
+	size_t pages = n / page_size(), k = 0;
+
+	ck_assert_uint_le(pages, sizeof vec);
+	ck_assert_int_eq(mincore((void *)(uintptr_t)p, n, vec), 0);
+	for (size_t i = 0; i < pages; i++)
+		k += vec[i] & 1;
+	return k;
+}
+
+/* Writes every page of [lo, hi), so all of it is resident. */
+static inline void touch_all(const struct rtm_stack *s, unsigned char v)
+{
+	for (volatile unsigned char *q = s->lo; q < (unsigned char *)s->hi; q += page_size())
+		*q = v;
+}
+
+static inline size_t stack_bytes(const struct rtm_stack *s)
+{
+	return (size_t)((char *)s->hi - (char *)s->lo);
+}
+
+#endif

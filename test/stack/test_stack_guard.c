@@ -1,0 +1,147 @@
+/* Running off the end of a pooled stack faults, for every stack the pool
+ * hands out, fresh or cached, with guards of one page and of many: a
+ * write to the guard's nearest and farthest bytes, and a recursion that
+ * runs a real context (makecontext/swapcontext) down into the guard. Each
+ * test expects its forked child to die of SIGSEGV. */
+#include <signal.h>
+#include <stdint.h>
+#include <ucontext.h>
+
+#include <rtmem/stack.h>
+
+#include "stack_util.h"
+
+#define GUARD_PAGES 8
+
+/* The guard's bytes: nearest to the stack (0) and farthest (1). */
+static volatile char *guard_byte(const struct rtm_stack *s, size_t guard, int farthest)
+{
+#if defined(__hppa__)
+	return (char *)s->hi + (farthest ? guard - 1 : 0);
+#else
+	return (char *)s->lo - 1 - (farthest ? guard - 1 : 0);
+#endif
+}
+
+/* Acquires n stacks (the last from a second chunk), releases and
+ * acquires again so the one written to is a cached stack. */
+static struct rtm_stack cached_stack(size_t guard_pages)
+{
+	struct rtm_stack_config cfg = { 64 * KiB, guard_pages * page_size(), 0, 0, 0, NULL };
+	rtm_stack_pool *p = rtm_stack_pool_create(&cfg);
+	struct rtm_stack s[80], again;
+
+	ck_assert_ptr_nonnull(p);
+	for (int i = 0; i < 80; i++)
+		ck_assert_int_eq(rtm_stack_acquire(p, &s[i]), 0);
+	/* Every guard of every stack handed out, fresh ones included. */
+	for (int i = 0; i < 80; i++)
+		for (size_t g = 0; g < guard_pages; g++)
+			ck_assert_str_eq(perms_at((const char *)guard_byte(&s[i],
+			                          guard_pages * page_size(), 0) - g * page_size()),
+			                 "---p");
+	ck_assert_int_eq(rtm_stack_release(p, &s[79]), 0);
+	ck_assert_int_eq(rtm_stack_acquire(p, &again), 0);
+	ck_assert_ptr_eq(again.lo, s[79].lo);
+	return again;
+}
+
+START_TEST(writing_the_nearest_guard_byte_faults)
+{
+	struct rtm_stack s = cached_stack(1);
+
+	*guard_byte(&s, page_size(), 0) = 1;
+}
+END_TEST
+
+START_TEST(writing_the_farthest_byte_of_a_long_guard_faults)
+{
+	struct rtm_stack s = cached_stack(GUARD_PAGES);
+
+	*guard_byte(&s, GUARD_PAGES * page_size(), 1) = 1;
+}
+END_TEST
+
+START_TEST(the_stack_itself_is_writable_end_to_end)
+{
+	struct rtm_stack s = cached_stack(GUARD_PAGES);
+
+	((volatile char *)s.lo)[0] = 1;
+	((volatile char *)s.hi)[-1] = 1;
+}
+END_TEST
+
+/* ---- a context that recurses until it runs into the guard ---- */
+
+static ucontext_t main_ctx, deep_ctx;
+static volatile unsigned depth;
+
+/* Deeper until the stack runs out: the bound is never reached, but
+ * having one keeps the compiler from calling the recursion infinite. */
+static unsigned recurse(unsigned n)
+{
+	volatile char frame[512];
+
+	frame[0] = (char)n;
+	depth = n;
+	if (n == (unsigned)-1)
+		return 0;
+	return frame[0] + recurse(n + 1) + frame[511];
+}
+
+static void deep(void)
+{
+	(void)recurse(0);
+}
+
+START_TEST(recursion_on_a_pooled_stack_ends_in_the_guard)
+{
+	struct rtm_stack s = cached_stack(1);
+
+	ck_assert_int_eq(getcontext(&deep_ctx), 0);
+	deep_ctx.uc_stack.ss_sp = s.lo;
+	deep_ctx.uc_stack.ss_size = stack_bytes(&s);
+	deep_ctx.uc_link = &main_ctx;
+	makecontext(&deep_ctx, deep, 0);
+	swapcontext(&main_ctx, &deep_ctx);
+	/* Not reached: the recursion never returns. */
+}
+END_TEST
+
+/* The same recursion, bounded, returns: the stack is what it claims. */
+static void shallow(void)
+{
+	volatile char frame[4096];
+
+	frame[0] = 1;
+	depth = (unsigned)frame[0];
+}
+
+START_TEST(a_context_on_a_pooled_stack_runs_and_returns)
+{
+	struct rtm_stack s = cached_stack(1);
+
+	depth = 0;
+	ck_assert_int_eq(getcontext(&deep_ctx), 0);
+	deep_ctx.uc_stack.ss_sp = s.lo;
+	deep_ctx.uc_stack.ss_size = stack_bytes(&s);
+	deep_ctx.uc_link = &main_ctx;
+	makecontext(&deep_ctx, shallow, 0);
+	ck_assert_int_eq(swapcontext(&main_ctx, &deep_ctx), 0);
+	ck_assert_uint_eq(depth, 1);
+}
+END_TEST
+
+int main(void)
+{
+	Suite *s = suite_create("stack_guard");
+	TCase *tc = tcase_create("guard");
+
+	tcase_add_test_raise_signal(tc, writing_the_nearest_guard_byte_faults, SIGSEGV);
+	tcase_add_test_raise_signal(tc, writing_the_farthest_byte_of_a_long_guard_faults, SIGSEGV);
+	tcase_add_test(tc, the_stack_itself_is_writable_end_to_end);
+	tcase_add_test_raise_signal(tc, recursion_on_a_pooled_stack_ends_in_the_guard, SIGSEGV);
+	tcase_add_test(tc, a_context_on_a_pooled_stack_runs_and_returns);
+	suite_add_tcase(s, tc);
+	return run_suite(s);
+}
