@@ -1,4 +1,10 @@
+#include <rtmem/errno.h>
+
 #include "fault_hooks.h"
+
+/* Errors the kernel gives for these calls when it is short of memory or
+ * refuses; rtmem must not care which. */
+static const int fault_errs[] = { RTM_ENOMEM, RTM_EAGAIN, RTM_EPERM };
 
 static int fault_now(struct fault_plan *p)
 {
@@ -6,6 +12,7 @@ static int fault_now(struct fault_plan *p)
 	if (p->calls != p->fail_at)
 		return 0;
 	p->failed++;
+	p->err = fault_errs[p->variant % 3];
 	return 1;
 }
 
@@ -43,12 +50,21 @@ static int f_madvise(void *ctx, void *addr, size_t n, int advice)
 static struct rtm_hooks fault_table;
 /* What was installed before: the test's start table (START_HOOKS). */
 static const struct rtm_hooks *fault_prev;
+static int fault_installed;
 
-void fault_install(struct fault_plan *plan, unsigned fail_at, int err)
+const char *fault_mode_name(int mode)
+{
+	(void)mode;
+	return "mmap";
+}
+
+void fault_install(struct fault_plan *plan, int mode, unsigned fail_at, unsigned variant)
 {
 	plan->calls = 0;
 	plan->fail_at = fail_at;
-	plan->err = err;
+	plan->variant = variant;
+	plan->mode = mode;
+	plan->err = 0;
 	plan->failed = 0;
 	fault_table.mmap = f_mmap;
 	fault_table.munmap = f_munmap;
@@ -56,9 +72,13 @@ void fault_install(struct fault_plan *plan, unsigned fail_at, int err)
 	fault_table.madvise = f_madvise;
 	fault_table.ctx = plan;
 	fault_prev = rtm_set_hooks(&fault_table);
+	fault_installed = 1;
 }
 
 void fault_remove(void)
 {
+	if (!fault_installed)
+		return;
 	rtm_set_hooks(fault_prev);
+	fault_installed = 0;
 }

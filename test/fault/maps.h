@@ -1,49 +1,19 @@
-/* What /proc/self/maps says: how many mappings and how many bytes. Read
- * with open/read into a static buffer, so taking a snapshot maps nothing
- * itself (stdio would malloc, and malloc may mmap). */
+/* The process's address space as the fault driver compares it, before a
+ * scenario and after each faulted run (maps_linux.h: /proc/self/maps;
+ * maps_windows.h: a VirtualQuery walk). Each gives
+ *
+ *   struct maps_snapshot      what is mapped, in a few numbers
+ *   maps_snapshot()           takes one without allocating: the walk
+ *                             must not see itself
+ *   maps_equal(a, b)          nothing leaked, nothing changed
+ *   maps_describe(s, buf, n)  for a failure's message only */
 #ifndef RTM_TEST_MAPS_H
 #define RTM_TEST_MAPS_H
 
-#include <fcntl.h>
-#include <stddef.h>
-#include <stdlib.h>
-#include <unistd.h>
-
-#include "heap_maps.h" /* a sanitizer's malloc range counts as one mapping */
-
-struct maps_snapshot {
-	size_t count;
-	size_t bytes;
-};
-
-static inline struct maps_snapshot maps_snapshot(void)
-{
-	static char buf[1 << 20];
-	struct maps_snapshot s = { 0, 0 };
-	struct maps_tally t = maps_tally_begin(); /* before the read: it may map */
-	size_t len = 0;
-	ssize_t r;
-	int fd = open("/proc/self/maps", O_RDONLY | O_CLOEXEC);
-
-	if (fd < 0)
-		abort();
-	while ((r = read(fd, buf + len, sizeof buf - 1 - len)) > 0)
-		len += (size_t)r;
-	close(fd);
-	buf[len] = 0;
-	for (char *line = buf; *line; ) {
-		char *end;
-		unsigned long lo = strtoul(line, &end, 16);
-		unsigned long hi = strtoul(end + 1, &end, 16);
-		maps_tally_line(&t, lo, hi);
-		while (*end && *end != '\n')
-			end++;
-		line = *end ? end + 1 : end;
-	}
-	maps_tally_end(&t);
-	s.count = t.lines;
-	s.bytes = t.bytes;
-	return s;
-}
+#if defined(_WIN32)
+#include "maps_windows.h"
+#else
+#include "maps_linux.h"
+#endif
 
 #endif

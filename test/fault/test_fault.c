@@ -1,12 +1,22 @@
 /* Fault injection through the hooks: every OS call a scenario makes is
  * failed in turn, and the public call must fail cleanly (an error value,
  * nothing changed) and leave no mapping behind once the scenario's own
- * objects are cleaned up. */
+ * objects are cleaned up. One source for Linux (mmap, munmap, mprotect,
+ * madvise; Check forks each test) and Windows (VirtualAlloc, VirtualAlloc2,
+ * VirtualFree, VirtualProtect; no fork, so Check runs every test in this
+ * process: win_suite.h). On Windows every scenario runs twice, with
+ * VirtualAlloc2 and as a system without it (fault_hooks.h). */
 #define _GNU_SOURCE
-#include <check.h>
-#include <errno.h>
 #include <stdio.h>
 #include <string.h>
+
+#if defined(_WIN32)
+#include "win_check.h"
+#include "win_state.h"
+#include "win_suite.h"
+#else
+#include <check.h>
+#endif
 
 #include <rtmem/arena.h>
 #include <rtmem/vm.h>
@@ -260,6 +270,19 @@ static void resize_run(void **state)
 			ck_assert_int_eq(p[i], 0);
 }
 
+/* A failed purge changed nothing on Linux. On Windows a purge is a
+ * decommit and a commit: when the commit is refused, the run is left
+ * Reserved (vm.h), and reading it would fault. */
+static int purge_left_reserved(const char *p)
+{
+#if defined(_WIN32)
+	return state_at(p) == MEM_RESERVE;
+#else
+	(void)p;
+	return 0;
+#endif
+}
+
 /* Every lifecycle call in turn; each may be the one that fails. */
 static struct {
 	char *p;
@@ -282,7 +305,7 @@ static void lifecycle_run(void **state)
 	memset(life.p, 9, 1 * MiB);
 	if (rtm_purge(life.p, 512 * KiB) == 0)
 		ck_assert_int_eq(life.p[0], 0);
-	else
+	else if (!purge_left_reserved(life.p))
 		ck_assert_int_eq(life.p[0], 9);
 	(void)rtm_purge_lazy(life.p + 512 * KiB, 256 * KiB);
 	(void)rtm_hugepage(life.p, 2 * MiB, 1);
@@ -301,6 +324,96 @@ static void nothing(void **state)
 	(void)state;
 }
 
+#if defined(_WIN32)
+/* Windows alone: one VirtualAlloc or VirtualFree per reservation that a
+ * range spans, and what a later part's failure must undo (on Linux one
+ * call covers any range). Two reservations back to back, A then B, and in
+ * A's top a run committed beforehand behind rtmem's back, with a mark: a
+ * commit whose part in B fails takes back what it committed in A and
+ * nothing more. */
+#define SPAN ((size_t)256 * KiB)
+#define PRE  ((size_t)64 * KiB)
+
+static struct {
+	char *p;
+	size_t committed0;
+} across;
+
+/* rtm_reserve with the address of a hole as the hint: VirtualAlloc takes
+ * it exactly, or refuses when another thread got there first. */
+static char *adjacent_pair(void)
+{
+	for (int tries = 0; tries < 100; tries++) {
+		char *p = VirtualAlloc(NULL, 2 * SPAN, MEM_RESERVE, PAGE_NOACCESS);
+		rtm_mmap_result a, b;
+
+		ck_assert_ptr_nonnull(p);
+		ck_assert(VirtualFree(p, 0, MEM_RELEASE));
+		a = rtm_reserve(p, SPAN, 0);
+		b = rtm_reserve(p + SPAN, SPAN, 0);
+		if (!a.err && !b.err && a.addr == p && b.addr == p + SPAN)
+			return p;
+		if (!a.err)
+			ck_assert_int_eq(rtm_release(a.addr, SPAN), 0);
+		if (!b.err)
+			ck_assert_int_eq(rtm_release(b.addr, SPAN), 0);
+	}
+	ck_abort_msg("no two adjacent reservations in 100 tries");
+	return NULL;
+}
+
+static void across_setup(void **state)
+{
+	char *p = adjacent_pair();
+
+	ck_assert_int_eq(rtm_sys_virtual_alloc(p + SPAN - PRE, PRE, RTM_MEM_COMMIT,
+	                                       RTM_PAGE_READWRITE).err, 0);
+	p[SPAN - PRE] = 0x77;
+	across.p = p;
+	across.committed0 = rtm_vm_stats().committed;
+	*state = &across;
+}
+
+static void across_run(void **state)
+{
+	char *p = across.p;
+	struct rtm_vm_stats before = rtm_vm_stats();
+
+	(void)state;
+	/* From A's middle into B: A's part is a Reserved run and the run
+	 * committed beforehand, B's part is Reserved. */
+	if (rtm_commit(p + SPAN / 2, SPAN)) {
+		ck_assert_uint_eq(committed_in(p, 2 * SPAN), PRE);
+		ck_assert_int_eq(p[SPAN - PRE], 0x77);
+		ck_assert_uint_eq(rtm_vm_stats().committed, before.committed);
+		return;
+	}
+	memset(p + SPAN / 2, 4, SPAN);
+	if (rtm_decommit(p + SPAN / 2, SPAN)) {
+		/* Ready again where it was (A's part reads zero if it was
+		 * decommitted and committed back); B's part, whose decommit
+		 * failed, keeps its contents. */
+		ck_assert_uint_eq(committed_in(p, 2 * SPAN), SPAN);
+		ck_assert_int_eq(p[SPAN], 4);
+		ck_assert_uint_eq(rtm_vm_stats().committed, before.committed + SPAN);
+	} else {
+		ck_assert_uint_eq(committed_in(p, 2 * SPAN), 0);
+		ck_assert_uint_eq(rtm_vm_stats().committed, before.committed);
+	}
+}
+
+static void across_cleanup(void **state)
+{
+	/* What the run left counted lies in the range; the run committed
+	 * beforehand is released with A, uncounted as it came. */
+	size_t ready = rtm_vm_stats().committed - across.committed0;
+
+	(void)state;
+	ck_assert_int_eq(rtm_release_ready(across.p, SPAN, ready), 0);
+	ck_assert_int_eq(rtm_release(across.p + SPAN, SPAN), 0);
+}
+#endif
+
 static const struct scenario scenarios[] = {
 	{ "reserve with alignment trimming", no_setup, reserve_run, reserve_cleanup },
 	{ "commit and decommit", commit_setup, commit_run, commit_cleanup },
@@ -312,48 +425,83 @@ static const struct scenario scenarios[] = {
 	{ "arena with guard and huge pages", no_setup, flags_run, arena_cleanup },
 	{ "arena resize and zeroed", arena_setup, resize_run, arena_cleanup },
 	{ "region lifecycle", no_setup, lifecycle_run, lifecycle_cleanup },
+#if defined(_WIN32)
+	{ "commit and decommit across reservations", across_setup, across_run, across_cleanup },
+#endif
 };
+
+#define SCENARIOS (sizeof scenarios / sizeof scenarios[0])
 
 /* --- the driver ------------------------------------------------------- */
 
-static unsigned run_once(const struct scenario *sc, unsigned fail_at, int err)
+static unsigned fault_points_mode[FAULT_MODES];
+
+static void run_once(const struct scenario *sc, int mode, unsigned fail_at,
+                     struct fault_plan *plan)
 {
-	struct fault_plan plan;
 	void *state = 0;
 
 	sc->setup(&state);
-	fault_install(&plan, fail_at, err);
+	/* The variant rotates with the call failed: call k gets its
+	 * system's error k modulo the ones it has for that call. */
+	fault_install(plan, mode, fail_at, fail_at);
 	sc->run(&state);
 	fault_remove();
 	sc->cleanup(&state);
-	return plan.calls;
+}
+
+/* The scenario with no fault, counting its OS calls n, then n more times
+ * failing call k: after each, the address space and the totals are as
+ * before. Snapshots are taken outside assertions (Check may allocate,
+ * and on Linux malloc may map), messages built only on failure. */
+static unsigned run_mode(const struct scenario *sc, int mode)
+{
+	struct maps_snapshot m0, m1;
+	struct rtm_vm_stats v0, v1;
+	struct fault_plan plan;
+	char was[160], now[160];
+	unsigned n;
+
+	m0 = maps_snapshot();
+	v0 = rtm_vm_stats();
+	run_once(sc, mode, 0, &plan);
+	n = plan.calls;
+	ck_assert_msg(n > 0, "%s (%s) makes no OS call?", sc->name, fault_mode_name(mode));
+	for (unsigned k = 1; k <= n; k++) {
+		run_once(sc, mode, k, &plan);
+		m1 = maps_snapshot();
+		v1 = rtm_vm_stats();
+		ck_assert_msg(maps_equal(m0, m1), "%s (%s), fault at call %u/%u (error %d): %s, was %s",
+		              sc->name, fault_mode_name(mode), k, n, plan.err,
+		              maps_describe(m1, now, sizeof now), maps_describe(m0, was, sizeof was));
+		ck_assert_msg(v1.reserved == v0.reserved && v1.committed == v0.committed,
+		              "%s (%s), fault at call %u/%u (error %d): vm stats %zu/%zu, were %zu/%zu",
+		              sc->name, fault_mode_name(mode), k, n, plan.err, v1.reserved,
+		              v1.committed, v0.reserved, v0.committed);
+	}
+	return n;
 }
 
 static void run_scenario(const struct scenario *sc)
 {
-	static const int errs[] = { ENOMEM, EAGAIN, EPERM };
-	struct maps_snapshot m0, m1;
-	struct rtm_vm_stats v0, v1;
-	unsigned n;
+	unsigned n[FAULT_MODES], all = 0;
 
+	/* Without fork (Windows) a test that a failed assertion ended
+	 * inside a scenario left the fault table installed. */
+	fault_remove();
 	(void)rtm_page_size(); /* its one-time probe is not part of any scenario */
-	m0 = maps_snapshot();
-	v0 = rtm_vm_stats();
-	n = run_once(sc, 0, 0);
-	ck_assert_msg(n > 0, "%s makes no OS call?", sc->name);
-	for (unsigned k = 1; k <= n; k++) {
-		run_once(sc, k, errs[k % 3]);
-		m1 = maps_snapshot();
-		v1 = rtm_vm_stats();
-		ck_assert_msg(m1.count == m0.count && m1.bytes == m0.bytes,
-		              "%s, fault at call %u/%u: maps %zu/%zu bytes, was %zu/%zu", sc->name,
-		              k, n, m1.count, m1.bytes, m0.count, m0.bytes);
-		ck_assert_msg(v1.reserved == v0.reserved && v1.committed == v0.committed,
-		              "%s, fault at call %u/%u: vm stats %zu/%zu, were %zu/%zu", sc->name, k,
-		              n, v1.reserved, v1.committed, v0.reserved, v0.committed);
+	for (int mode = 0; mode < FAULT_MODES; mode++) {
+		n[mode] = run_mode(sc, mode);
+		fault_points_mode[mode] += n[mode];
+		all += n[mode];
 	}
-	fault_points_total += n;
-	printf("fault injection: %-32s %3u fault points\n", sc->name, n);
+	fault_points_total += all;
+#if FAULT_MODES == 1
+	printf("fault injection: %-32s %3u fault points\n", sc->name, all);
+#else
+	printf("fault injection: %-40s %3u fault points (%s %u, %s %u)\n", sc->name, all,
+	       fault_mode_name(0), n[0], fault_mode_name(1), n[1]);
+#endif
 }
 
 START_TEST(fault_scenario)
@@ -366,26 +514,89 @@ START_TEST(fault_points_counted)
 {
 	/* All scenarios in one process, for the total that TESTING.md quotes. */
 	fault_points_total = 0;
-	for (size_t i = 0; i < sizeof scenarios / sizeof scenarios[0]; i++)
+	memset(fault_points_mode, 0, sizeof fault_points_mode);
+	for (size_t i = 0; i < SCENARIOS; i++)
 		run_scenario(&scenarios[i]);
+#if FAULT_MODES == 1
 	printf("fault injection: %u fault points in all\n", fault_points_total);
+#else
+	printf("fault injection: %u fault points in all (%s %u, %s %u)\n", fault_points_total,
+	       fault_mode_name(0), fault_points_mode[0], fault_mode_name(1), fault_points_mode[1]);
+#endif
 	ck_assert_uint_gt(fault_points_total, 0);
 }
 END_TEST
+
+#if defined(_WIN32)
+/* The walk counts what rtmem reserves and commits, and gives it back
+ * whole: else a clean run would prove nothing. */
+START_TEST(the_snapshot_sees_rtmem)
+{
+	struct maps_snapshot s0, s1, s2;
+	rtm_mmap_result r;
+	int err;
+
+	s0 = maps_snapshot();
+	r = rtm_reserve(0, 1 * MiB, 0);
+	err = r.err ? r.err : rtm_commit(r.addr, 64 * KiB);
+	s1 = maps_snapshot();
+	ck_assert_int_eq(err, 0);
+	ck_assert_uint_eq(s1.count, s0.count + 1);
+	ck_assert_uint_eq(s1.bytes, s0.bytes + 1 * MiB);
+	ck_assert_uint_eq(s1.committed, s0.committed + 64 * KiB);
+	ck_assert_int_eq(rtm_release_ready(r.addr, 1 * MiB, 64 * KiB), 0);
+	s2 = maps_snapshot();
+	ck_assert(maps_equal(s0, s2));
+}
+END_TEST
+
+/* ... and not the heap, which grows and shrinks under the driver. */
+START_TEST(the_snapshot_does_not_see_the_heap)
+{
+	static const size_t sizes[] = { 16, 4 * KiB, 200 * KiB, 1 * MiB, 8 * MiB };
+	void *blocks[sizeof sizes / sizeof sizes[0]];
+	struct maps_snapshot s0, s1;
+	FILE *f;
+
+	s0 = maps_snapshot();
+	for (size_t i = 0; i < sizeof sizes / sizeof sizes[0]; i++)
+		memset(blocks[i] = malloc(sizes[i]), 1, sizes[i]);
+	f = tmpfile();
+	if (f) {
+		fprintf(f, "%zu\n", sizes[0]);
+		fclose(f);
+	}
+	s1 = maps_snapshot();
+	for (size_t i = 0; i < sizeof sizes / sizeof sizes[0]; i++)
+		free(blocks[i]);
+	ck_assert(maps_equal(s0, s1));
+}
+END_TEST
+#endif
 
 int main(void)
 {
 	Suite *s = suite_create("fault");
 	TCase *tc = tcase_create("scenarios");
-	SRunner *sr;
-	int failed;
 
-	tcase_add_loop_test(tc, fault_scenario, 0, (int)(sizeof scenarios / sizeof scenarios[0]));
+#if defined(_WIN32)
+	tcase_add_test(tc, the_snapshot_sees_rtmem);
+	tcase_add_test(tc, the_snapshot_does_not_see_the_heap);
+#endif
+	tcase_add_loop_test(tc, fault_scenario, 0, (int)SCENARIOS);
 	tcase_add_test(tc, fault_points_counted);
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? 1 : 0;
+#if defined(_WIN32)
+	return run_suite(s);
+#else
+	{
+		SRunner *sr = srunner_create(s);
+		int failed;
+
+		srunner_run_all(sr, CK_NORMAL);
+		failed = srunner_ntests_failed(sr);
+		srunner_free(sr);
+		return failed ? 1 : 0;
+	}
+#endif
 }
