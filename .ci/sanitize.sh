@@ -94,6 +94,9 @@ declare -A MEMCHECK_ONLY=(
 	[arena_in_place]="a seccomp filter that kills any memory system call kills valgrind's own"
 	[badinput_vm]="valgrind refuses an unaligned mmap hint the kernel ignores; compares /proc/self/maps totals"
 	[badinput_arena]="compares /proc/self/maps totals (as vm_reserve)"
+	[stack_config]="compares /proc/self/maps totals (as vm_reserve)"
+	[stack_limits]="compares /proc/self/maps totals (as vm_reserve)"
+	[stack_reuse]="counts minor page faults, which valgrind adds to"
 	[signals_signal_safety]="compares /proc/self/maps before and after, which valgrind's own mappings change"
 )
 # Not run under valgrind at all.

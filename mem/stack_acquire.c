@@ -151,11 +151,20 @@ int rtm_stack_release(rtm_stack_pool *p, const struct rtm_stack *s)
 		return RTM_EINVAL;
 
 	/* The pages past keep_resident from the start of use go back. */
-	if (p->size > p->keep)
-		err = rtm_vm_purge_mapped((void *)(RTM_STACK_GROWS_UP ? lo + p->keep : lo),
-		                          p->size - p->keep);
-	/* The previous user's frames leave redzones in ASan's shadow. */
+	if (p->size > p->keep) {
+		uintptr_t from = RTM_STACK_GROWS_UP ? lo + p->keep : lo;
+
+		err = rtm_vm_purge_mapped((void *)from, p->size - p->keep);
+		/* memcheck: they read as the kernel's zeros now. */
+		if (!err)
+			rtm_defined(from, p->size - p->keep);
+	}
+#if defined(RTM_ASAN)
+	/* The previous user's frames leave redzones in ASan's shadow.
+	 * (memcheck keeps no such thing: what was kept stays as defined
+	 * as its user left it.) */
 	rtm_unpoison(lo, p->size);
+#endif
 	if (p->flags & RTM_STACK_ZERO) {
 		/* What was purged reads zero; what was kept, or everything
 		 * when the purge was refused, is cleared here. */

@@ -7,6 +7,7 @@
 #include <rtmem/stack.h>
 
 #include "rec_hooks.h"
+#include "sanitizer.h"
 #include "stack_util.h"
 
 static const struct rtm_stack_config cfg_1m = { MiB, 0, 0, 0, 0, NULL };
@@ -45,15 +46,23 @@ START_TEST(reuse_within_keep_resident_takes_no_page_fault)
 	ck_assert_int_eq(rtm_stack_acquire(p, &s), 0);
 	touch_all(&s, 1);
 	ck_assert_int_eq(rtm_stack_release(p, &s), 0);
+	faults = minor_faults();
 	for (int round = 0; round < 100; round++) {
 		ck_assert_int_eq(rtm_stack_acquire(p, &s), 0);
-		faults = minor_faults();
+		/* The kept 16 KiB are in memory before they are touched. */
+		ck_assert_uint_eq(resident_pages((char *)s.hi - 16 * KiB, 16 * KiB),
+		                  16 * KiB / page_size());
 		/* 8 KiB deep from the start of use, as a shallow coroutine. */
 		for (volatile char *q = (char *)s.hi - 8 * KiB; q < (char *)s.hi; q += 64)
 			*q = (char)round;
-		ck_assert_int_eq(minor_faults(), faults);
 		ck_assert_int_eq(rtm_stack_release(p, &s), 0);
 	}
+	/* Pages given back would fault twice a round: 200. The few allowed
+	 * are the test's own (getrusage, Check) or, under qemu-user, the
+	 * emulator's as it translates (emulator.h); ASan adds its own
+	 * shadow's faults when a release unpoisons the stack. */
+	if (!UNDER_ASAN)
+		ck_assert_int_lt(minor_faults() - faults, emulator() ? 50 : 10);
 	rtm_stack_pool_destroy(p);
 }
 END_TEST
@@ -156,12 +165,16 @@ int main(void)
 	Suite *s = suite_create("stack_reuse");
 	TCase *tc = tcase_create("reuse");
 
-	tcase_add_test(tc, a_cached_stack_comes_back_with_no_os_call);
 	tcase_add_test(tc, reuse_within_keep_resident_takes_no_page_fault);
 	tcase_add_test(tc, idle_stacks_keep_only_keep_resident);
 	tcase_add_test(tc, zero_stacks_read_as_zeros_every_time);
 	tcase_add_test(tc, without_zero_the_kept_part_keeps_its_bytes);
-	tcase_add_test(tc, a_refused_purge_still_caches_the_stack);
+	/* Counting and refusing OS calls needs the hooks (-Dhooks=false
+	 * compiles them out). */
+	if (rtm_hooks_enabled()) {
+		tcase_add_test(tc, a_cached_stack_comes_back_with_no_os_call);
+		tcase_add_test(tc, a_refused_purge_still_caches_the_stack);
+	}
 	suite_add_tcase(s, tc);
 	return run_suite(s);
 }
