@@ -73,6 +73,8 @@ START_TEST(idle_stacks_keep_only_keep_resident)
 	static struct rtm_stack s[200];
 	size_t kept = 16 * KiB / page_size(), resident = 0;
 
+	if (skip_under_emulator("madvise applies no advice: nothing goes back"))
+		return;
 	ck_assert_ptr_nonnull(p);
 	for (int i = 0; i < 200; i++) {
 		ck_assert_int_eq(rtm_stack_acquire(p, &s[i]), 0);
@@ -99,6 +101,9 @@ START_TEST(zero_stacks_read_as_zeros_every_time)
 	rtm_stack_pool *p = rtm_stack_pool_create(&cfg);
 	struct rtm_stack s;
 
+	/* The purged part reads zero only where MADV_DONTNEED is applied. */
+	if (skip_under_emulator("madvise applies no advice: purged pages keep their bytes"))
+		return;
 	ck_assert_ptr_nonnull(p);
 	for (int round = 0; round < 3; round++) {
 		ck_assert_int_eq(rtm_stack_acquire(p, &s), 0);
@@ -125,7 +130,8 @@ START_TEST(without_zero_the_kept_part_keeps_its_bytes)
 	ck_assert_int_eq(rtm_stack_release(p, &s), 0);
 	ck_assert_int_eq(rtm_stack_acquire(p, &s), 0);
 	ck_assert_uint_eq(((unsigned char *)s.hi)[-1], 0xa5);
-	ck_assert_uint_eq(((unsigned char *)s.lo)[0], 0); /* purged */
+	if (!emulator()) /* purged; qemu-user applies no advice (emulator.h) */
+		ck_assert_uint_eq(((unsigned char *)s.lo)[0], 0);
 	rtm_stack_pool_destroy(p);
 }
 END_TEST
