@@ -22,7 +22,9 @@ static uintptr_t rtm_stack_map(size_t size, size_t commit, int *err)
 		*err = r.err;
 		return 0;
 	}
-	*err = rtm_vm_commit_mapped(r.addr, commit);
+	/* No zero-length call: it is no work, and qemu-user answers ENOMEM
+	 * to an mprotect of length 0. */
+	*err = commit ? rtm_vm_commit_mapped(r.addr, commit) : 0;
 	if (*err) {
 		/* A hook may refuse the release too: one more try, as the
 		 * arena does, so a failure leaves nothing mapped. */

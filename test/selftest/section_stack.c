@@ -27,7 +27,7 @@ static void pool_cycle(size_t ps)
 			rtm_stack_pool_destroy(p);
 			return;
 		}
-		aligned &= ((uintptr_t)s[i].lo % ps) == 0 &&
+		aligned &= ((uintptr_t)s[i].lo & (ps - 1)) == 0 &&
 		           (size_t)((char *)s[i].hi - (char *)s[i].lo) == 16 * ps;
 #if defined(__hppa__)
 		sp_ok &= s[i].sp == s[i].lo;
