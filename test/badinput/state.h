@@ -8,9 +8,16 @@
  * maps and unmaps pages as it goes: a snapshot pair around an assertion
  * would measure the test, not the call. For the same reason a snapshot
  * makes no Check call and no allocation: plain open/read into a static
- * buffer, parsed with strtoul (the idea of test/fault/maps.h). */
+ * buffer, parsed with strtoul (the idea of test/fault/maps.h).
+ *
+ * Windows has no /proc: state_windows.h takes the same snapshot from
+ * VirtualQuery, under the same rules. */
 #ifndef TEST_BADINPUT_STATE_H
 #define TEST_BADINPUT_STATE_H
+
+#if defined(_WIN32)
+#include "state_windows.h"
+#else
 
 #include <fcntl.h>
 #include <stdint.h>
@@ -118,5 +125,7 @@ static inline int state_name_at(const void *p, char name[128])
 		              "/proc/self/maps moved: %zu -> %zu bytes, %zu -> %zu lines", \
 		              b_.maps_bytes, n_.maps_bytes, b_.maps_lines, n_.maps_lines); \
 	} while (0)
+
+#endif /* !_WIN32 */
 
 #endif
