@@ -76,47 +76,45 @@ rtm_stack_pool *rtm_stack_pool_create(const struct rtm_stack_config *cfg)
 	return p;
 }
 
-/* How many slots a new chunk gets, and claims them against the limit: 0
- * if the limit leaves none. */
-static unsigned rtm_stack_chunk_claim(struct rtm_stack_pool *p)
+/* How many slots a new chunk gets: a word's worth, fewer for large slots
+ * and, with a limit, no more than the limit leaves. Never none: a caller
+ * that grows the pool is counted under the limit and found no free slot,
+ * so it is one of at most `limit` owners; when two grow at once the pool
+ * may hold a few slots more than the limit, address space only, rather
+ * than have one wait for the other's system calls. */
+static unsigned rtm_stack_chunk_slots(struct rtm_stack_pool *p)
 {
-	/* A power of two up to a word's worth, by shifts: a division would
-	 * be a libgcc call on 32-bit arm. */
+	/* A power of two, by shifts: a division would be a libgcc call on
+	 * 32-bit arm. */
 	unsigned shift = sizeof(uintptr_t) == 8 ? 6 : 5;
-	size_t want, have;
+	size_t want, have = atomic_load_explicit(&p->slots, memory_order_relaxed);
 
 	while (shift > 0 && p->slot > (RTM_STACK_CHUNK_TARGET >> shift))
 		shift--;
 	want = (size_t)1 << shift;
-	have = atomic_load_explicit(&p->slots, memory_order_relaxed);
-	do {
-		if (p->limit && have >= p->limit)
-			return 0;
-		if (p->limit && want > p->limit - have)
-			want = p->limit - have;
-	} while (!atomic_compare_exchange_weak_explicit(&p->slots, &have, have + want,
-	                                                memory_order_relaxed,
-	                                                memory_order_relaxed));
+	if (p->limit) {
+		size_t left = have < p->limit ? p->limit - have : 1;
+
+		if (want > left)
+			want = left;
+	}
 	return (unsigned)want;
 }
 
 struct rtm_stack_chunk *rtm_stack_chunk_map(struct rtm_stack_pool *p, int *err)
 {
-	unsigned n = rtm_stack_chunk_claim(p);
+	unsigned n = rtm_stack_chunk_slots(p);
 	size_t slots_bytes, size, ready = 0;
 	uintptr_t base, hdr_at, lo;
 	struct rtm_stack_chunk *c;
 
-	*err = 0;
-	if (n == 0)
-		return 0;
 	*err = RTM_ENOMEM;
 	if (__builtin_mul_overflow(p->slot, (size_t)n, &slots_bytes) ||
 	    __builtin_add_overflow(slots_bytes, p->chunk_hdr, &size))
-		goto unclaim;
+		return 0;
 	base = rtm_stack_map(size, 0, err);
 	if (!base)
-		goto unclaim;
+		return 0;
 	hdr_at = RTM_STACK_GROWS_UP ? base + slots_bytes : base;
 	lo = RTM_STACK_GROWS_UP ? base : base + p->chunk_hdr + p->guard;
 	*err = rtm_vm_commit_mapped((void *)hdr_at, p->chunk_hdr);
@@ -128,7 +126,7 @@ struct rtm_stack_chunk *rtm_stack_chunk_map(struct rtm_stack_pool *p, int *err)
 		for (int tries = 0; tries < 2 && rtm_vm_release_mapped((void *)base, size, ready);
 		     tries++)
 			;
-		goto unclaim;
+		return 0;
 	}
 	if (p->name)
 		(void)rtm_vm_name_mapped((void *)base, size, p->name);
@@ -144,12 +142,10 @@ struct rtm_stack_chunk *rtm_stack_chunk_map(struct rtm_stack_pool *p, int *err)
 	                                  ((uintptr_t)1 << n) - 1) & ~(uintptr_t)1,
 	                      memory_order_relaxed);
 	atomic_store_explicit(&c->committed, 1, memory_order_relaxed);
+	atomic_fetch_add_explicit(&p->slots, n, memory_order_relaxed);
 	atomic_fetch_add_explicit(&p->reserved, size, memory_order_relaxed);
 	atomic_fetch_add_explicit(&p->committed, p->chunk_hdr + p->size, memory_order_relaxed);
 	return c;
-unclaim:
-	atomic_fetch_sub_explicit(&p->slots, n, memory_order_relaxed);
-	return 0;
 }
 
 int rtm_stack_chunk_unmap(struct rtm_stack_pool *p, struct rtm_stack_chunk *c)

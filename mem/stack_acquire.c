@@ -39,59 +39,54 @@ int rtm_stack_acquire(rtm_stack_pool *p, struct rtm_stack *out)
 		return RTM_EINVAL;
 	if (!rtm_stack_count_take(p))
 		return RTM_ENOMEM;
-	for (;;) {
-		head = atomic_load_explicit(&p->chunks, memory_order_acquire);
-		/* A cached stack first: no OS call. */
-		for (c = head; c; c = c->next) {
-			i = rtm_stack_bit_take(&c->cached);
-			if (i >= 0) {
-				atomic_fetch_sub_explicit(&p->cached, 1, memory_order_relaxed);
-				rtm_stack_hand_out(p, c, (unsigned)i, out);
-				return 0;
-			}
-		}
-		/* Then a slot never handed out: one commit. */
-		for (c = head; c; c = c->next) {
-			uintptr_t lo;
-
-			i = rtm_stack_bit_take(&c->fresh);
-			if (i < 0)
-				continue;
-			lo = rtm_stack_lo(p, c, (unsigned)i);
-			err = rtm_vm_commit_mapped((void *)lo, p->size);
-			if (err) {
-				atomic_fetch_or_explicit(&c->fresh, (uintptr_t)1 << i,
-				                         memory_order_relaxed);
-				atomic_fetch_sub_explicit(&p->acquired, 1, memory_order_relaxed);
-				return err;
-			}
-			atomic_fetch_add_explicit(&c->committed, 1, memory_order_relaxed);
-			atomic_fetch_add_explicit(&p->committed, p->size, memory_order_relaxed);
+	head = atomic_load_explicit(&p->chunks, memory_order_acquire);
+	/* A cached stack first: no OS call. */
+	for (c = head; c; c = c->next) {
+		i = rtm_stack_bit_take(&c->cached);
+		if (i >= 0) {
+			atomic_fetch_sub_explicit(&p->cached, 1, memory_order_relaxed);
 			rtm_stack_hand_out(p, c, (unsigned)i, out);
 			return 0;
 		}
-		/* Then a new chunk, whose slot 0 is ours. */
-		c = rtm_stack_chunk_map(p, &err);
-		if (c) {
-			struct rtm_stack_chunk *old = atomic_load_explicit(&p->chunks,
-			                                                   memory_order_relaxed);
-			do
-				c->next = old;
-			while (!atomic_compare_exchange_weak_explicit(&p->chunks, &old, c,
-			                                              memory_order_release,
-			                                              memory_order_relaxed));
-			rtm_stack_hand_out(p, c, 0, out);
-			return 0;
-		}
+	}
+	/* Then a slot never handed out: one commit. */
+	for (c = head; c; c = c->next) {
+		uintptr_t lo;
+
+		i = rtm_stack_bit_take(&c->fresh);
+		if (i < 0)
+			continue;
+		lo = rtm_stack_lo(p, c, (unsigned)i);
+		err = rtm_vm_commit_mapped((void *)lo, p->size);
 		if (err) {
+			atomic_fetch_or_explicit(&c->fresh, (uintptr_t)1 << i, memory_order_relaxed);
 			atomic_fetch_sub_explicit(&p->acquired, 1, memory_order_relaxed);
 			return err;
 		}
-		/* The limit allows no new slot, yet this caller counted itself
-		 * under the limit: a slot was freed or is about to be (a
-		 * release counts itself out just before it frees the slot; a
-		 * chunk is claimed just before it is on the list). Look again. */
+		atomic_fetch_add_explicit(&c->committed, 1, memory_order_relaxed);
+		atomic_fetch_add_explicit(&p->committed, p->size, memory_order_relaxed);
+		rtm_stack_hand_out(p, c, (unsigned)i, out);
+		return 0;
 	}
+	/* Then a new chunk, whose slot 0 is ours. (A slot freed meanwhile in
+	 * a chunk already scanned is not waited for: no caller ever waits
+	 * for another.) */
+	c = rtm_stack_chunk_map(p, &err);
+	if (!c) {
+		atomic_fetch_sub_explicit(&p->acquired, 1, memory_order_relaxed);
+		return err;
+	}
+	{
+		struct rtm_stack_chunk *old = atomic_load_explicit(&p->chunks, memory_order_relaxed);
+
+		do
+			c->next = old;
+		while (!atomic_compare_exchange_weak_explicit(&p->chunks, &old, c,
+		                                              memory_order_release,
+		                                              memory_order_relaxed));
+	}
+	rtm_stack_hand_out(p, c, 0, out);
+	return 0;
 }
 
 /* The slot at offset off from a chunk's first slot, by shift and subtract

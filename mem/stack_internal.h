@@ -64,7 +64,7 @@ struct rtm_stack_pool {
 	size_t hdr_size;  /* the pool header's own reservation */
 	unsigned flags;
 	const char *name;
-	_Atomic size_t slots; /* in all chunks: with a limit, at most limit */
+	_Atomic size_t slots; /* in all chunks: sizes new ones under a limit */
 	_Atomic size_t acquired, cached, reserved, committed;
 };
 
@@ -108,8 +108,7 @@ static inline uintptr_t rtm_stack_lo(const struct rtm_stack_pool *p,
 
 /* A new chunk whose slot 0 is handed out committed (for the caller that
  * grew the pool), the others fresh; not on the list yet. NULL with *err
- * 0 if the limit allows no more slots, with the OS's answer if it
- * refused (nothing left mapped then). */
+ * set if the OS refused (nothing left mapped then). */
 struct rtm_stack_chunk *rtm_stack_chunk_map(struct rtm_stack_pool *p, int *err);
 
 /* Gives a chunk's reservation back: 0 or what the OS answered. */
