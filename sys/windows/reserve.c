@@ -57,6 +57,11 @@ rtm_mmap_result rtm_reserve(void *hint, size_t n, size_t align)
 	int err = rtm_vm_reserve_shape(n, ps, &align, &len, &span);
 	rtm_mmap_result r;
 
+	/* What is mapped must stay below PTRDIFF_MAX, as on Linux, where the
+	 * mmap layer refuses it: VirtualAlloc would answer
+	 * ERROR_INVALID_PARAMETER. */
+	if (!err && span >= (size_t)PTRDIFF_MAX)
+		err = RTM_ENOMEM;
 	if (err) {
 		r.addr = 0;
 		r.err = err;
@@ -64,10 +69,15 @@ rtm_mmap_result rtm_reserve(void *hint, size_t n, size_t align)
 	}
 	if (align <= rtm_win_granularity()) {
 		/* VirtualAlloc takes an address as an order, not a hint: try
-		 * it, then anywhere. */
+		 * it, then anywhere. Rounded down to the granularity first:
+		 * given as it is, VirtualAlloc reserves every page from the
+		 * granule's start that [hint, hint + len) touches, more than
+		 * len, which a release of len then would not match. */
 		r.err = RTM_EINVAL;
 		if (hint)
-			r = rtm_win_reserve_at(hint, len);
+			r = rtm_win_reserve_at((void *)((uintptr_t)hint &
+			                                ~(uintptr_t)(rtm_win_granularity() - 1)),
+			                       len);
 		if (r.err)
 			r = rtm_win_reserve_at(0, len);
 	} else {

@@ -23,7 +23,6 @@
 
 #include <rtmem/vm.h>
 
-#include "defects.h"
 #include "proc.h"
 #if !defined(_WIN32)
 #include "rec_hooks.h"
@@ -156,8 +155,7 @@ END_TEST
  * the top page (no mapping fits there) and one below mmap_min_addr still
  * give a reservation aligned to align (0: the allocation granularity,
  * the page size on Linux, 64 KiB on Windows), counted exactly. On
- * Windows vm.h rounds the unaligned hints down to 64 KiB, to the hole
- * (left out there while defects.h says so). */
+ * Windows vm.h rounds the unaligned hints down to 64 KiB, to the hole. */
 START_TEST(an_unaligned_or_impossible_hint_is_only_a_hint)
 {
 	size_t ps = page_size(), align = _i ? 64 << 10 : 0;
@@ -174,9 +172,6 @@ START_TEST(an_unaligned_or_impossible_hint_is_only_a_hint)
 		char name[128];
 		int mapped, err;
 
-		if (WIN_HINT_NOT_ROUNDED && (unsigned char *)hints[k] > hole &&
-		    (unsigned char *)hints[k] < hole + 16 * ps)
-			continue; /* defects.h */
 		s0 = state_now();
 		r = rtm_reserve(hints[k], ps, align);
 		s1 = state_now();
@@ -454,8 +449,7 @@ int main(void)
 	tcase_add_loop_test(tc, a_null_address_is_the_documented_error_and_changes_nothing, 0,
 	                    F_COUNT);
 	tcase_add_loop_test(tc, an_unaligned_or_impossible_hint_is_only_a_hint, 0, 2);
-	if (!WIN_SPAN_NOT_CHECKED) /* defects.h */
-		tcase_add_test(tc, an_alignment_of_the_top_bit_is_enomem);
+	tcase_add_test(tc, an_alignment_of_the_top_bit_is_enomem);
 	tcase_add_test(tc, a_double_release_ready_is_einval_and_keeps_both_counts);
 	tcase_add_test(tc, releasing_a_mapping_rtmem_never_made_is_einval);
 	tcase_add_test(tc, naming_with_a_zero_or_wrapping_length_changes_nothing);
