@@ -57,10 +57,11 @@ rtm_mmap_result rtm_reserve(void *hint, size_t n, size_t align)
 	int err = rtm_vm_reserve_shape(n, ps, &align, &len, &span);
 	rtm_mmap_result r;
 
-	/* What is mapped must stay below PTRDIFF_MAX, as on Linux, where the
-	 * mmap layer refuses it: VirtualAlloc would answer
+	/* More than the user address space holds is RTM_ENOMEM, as on
+	 * Linux, where the mmap layer refuses a length of PTRDIFF_MAX and the
+	 * kernel one it has no room for: VirtualAlloc would answer
 	 * ERROR_INVALID_PARAMETER. */
-	if (!err && span >= (size_t)PTRDIFF_MAX)
+	if (!err && (span >= (size_t)PTRDIFF_MAX || span > rtm_win_user_bytes()))
 		err = RTM_ENOMEM;
 	if (err) {
 		r.addr = 0;

@@ -18,6 +18,10 @@ int rtm_win_error(unsigned long e);
 /* The system's allocation granularity (64 KiB), cached (page_size.c). */
 size_t rtm_win_granularity(void);
 
+/* Bytes of the user address space, from its lowest to its highest
+ * address (GetSystemInfo), cached: no reservation can be larger. */
+size_t rtm_win_user_bytes(void);
+
 #pragma GCC visibility pop
 
 #endif

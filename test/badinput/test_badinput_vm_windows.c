@@ -119,6 +119,27 @@ START_TEST(reserve_refuses_bad_sizes_and_alignments)
 }
 END_TEST
 
+/* vm.h: RTM_ENOMEM for no address space. A reservation larger than the
+ * whole user address space (GetSystemInfo), yet below PTRDIFF_MAX on
+ * 64-bit, is that, not VirtualAlloc's ERROR_INVALID_PARAMETER. */
+START_TEST(more_than_the_user_address_space_is_enomem)
+{
+	SYSTEM_INFO si = win_system_info();
+	size_t user = (size_t)((uintptr_t)si.lpMaximumApplicationAddress -
+	                       (uintptr_t)si.lpMinimumApplicationAddress + 1);
+	size_t n = (user + 2 * GRAN) & ~(GRAN - 1);
+	struct state s0, s1;
+	rtm_mmap_result r;
+
+	s0 = state_now();
+	r = rtm_reserve(NULL, n, 0);
+	s1 = state_now();
+	ck_assert_msg(r.err == RTM_ENOMEM && r.addr == NULL, "reserve(%zu) gave %p, %d", n,
+	              r.addr, r.err);
+	ASSERT_STATE_EQ(s1, s0);
+}
+END_TEST
+
 /* vm.h: "hint is an address VirtualAlloc takes exactly ... or refuses;
  * when it refuses, the system picks". A hint inside a live reservation
  * is refused: the new one lies elsewhere, and the one at the hint keeps
@@ -336,6 +357,7 @@ void badinput_vm_windows(TCase *tc)
 	tcase_add_test(tc, set_auxv_does_nothing);
 	tcase_add_test(tc, reserve_refuses_bad_sizes_and_alignments);
 	tcase_add_test(tc, a_taken_hint_is_not_forced);
+	tcase_add_test(tc, more_than_the_user_address_space_is_enomem);
 	tcase_add_loop_test(tc, bad_ranges_are_einval_and_change_nothing, 0, F_COUNT);
 	tcase_add_loop_test(tc, a_range_with_a_hole_is_the_documented_error_and_changes_nothing, 0,
 	                    F_COUNT);
