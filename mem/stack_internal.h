@@ -70,15 +70,26 @@ struct rtm_stack_pool {
 
 #pragma GCC visibility push(hidden)
 
-/* The index of a one-bit mask. The builtin of the word's own width: a
- * 64-bit count on a 32-bit target may be a libgcc call. */
+/* The index of a one-bit mask, by halving: the count-trailing-zeros
+ * builtins become libgcc calls (__ctzdi2) where the target has no such
+ * instruction (riscv64 without Zbb, 64-bit counts on 32-bit targets),
+ * which the libc-free core cannot link. */
 static inline int rtm_stack_bit_index(uintptr_t bit)
 {
+	int i = 0;
+
 #if UINTPTR_MAX > 0xffffffffu
-	return __builtin_ctzll((unsigned long long)bit);
-#else
-	return __builtin_ctz((unsigned)bit);
+	if (bit >> 32) {
+		bit >>= 32;
+		i += 32;
+	}
 #endif
+	for (int half = 16; half > 0; half >>= 1)
+		if (bit >> half) {
+			bit >>= half;
+			i += half;
+		}
+	return i;
 }
 
 /* Takes the lowest set bit of *mask: its index, or -1 if none was set. */
