@@ -29,61 +29,12 @@ if [ $# -gt 0 ]; then archs=("$@"); else archs=("${all[@]}"); fi
 jobs=$(nproc)
 src=$PWD/build-check-src
 
-# write_deb_src: a private deb-src configuration (shared with musl.sh).
-. .ci/deb-src.sh
-
-# Upstream's tarball from Debian's source package, unpacked in $src/check
-# (without Debian's patches: see .ci/musl.sh).
-fetch_check() {
-	[ -x "$src/check/configure" ] && return 0
-	local apt=$src/apt orig
-	rm -rf "$src"
-	mkdir -p "$apt/lists/partial" "$apt/cache" "$src/check"
-	write_deb_src "$apt" || return 1
-	local aptopts=(
-		-o Dir::Etc::SourceList="$apt/sources.list"
-		-o Dir::Etc::SourceParts="$apt/sources.list.d"
-		-o Dir::State::Lists="$apt/lists"
-		-o Dir::Cache="$apt/cache"
-		-o APT::Sandbox::User="$(id -un)"
-	)
-	# set -e does not reach here (the caller is an if): every step checked.
-	apt-get "${aptopts[@]}" -q update || return 1
-	(cd "$src" && apt-get "${aptopts[@]}" -q source --download-only check) || return 1
-	orig=$(find "$src" -maxdepth 1 -name 'check_*.orig.tar.gz' | head -n 1)
-	if [ -z "$orig" ]; then
-		echo "cross-check.sh: apt-get source check brought no orig tarball" >&2
-		return 1
-	fi
-	tar -xzf "$orig" -C "$src/check" --strip-components=1 || { rm -rf "$src/check"; return 1; }
-}
+# check_build: Check from Debian's source package for a target.
+. .ci/check-source.sh
 
 # The cross compiler's target triplet, from cross/ARCH.ini's c binary.
 triplet() {
 	sed -n "s/^c *= *'\(.*\)-gcc'.*/\1/p" "cross/$1.ini"
-}
-
-# Check for one target: the static library, its headers and check.pc. The
-# malloc/realloc answers are what configure cannot run a program to learn
-# when cross compiling; glibc's are the non-NULL ones.
-build_check() {
-	local deps=$1 host=$2 log=$1/build.log
-	[ -e "$deps/prefix/lib/pkgconfig/check.pc" ] && return 0
-	fetch_check || return 1
-	rm -rf "$deps"
-	mkdir -p "$deps/obj"
-	if ! (cd "$deps/obj" &&
-		"$src/check/configure" --host="$host" CC="$host-gcc" \
-			--prefix="$deps/prefix" \
-			--enable-static --disable-shared --disable-subunit --disable-build-docs \
-			ac_cv_func_malloc_0_nonnull=yes ac_cv_func_realloc_0_nonnull=yes &&
-		make -j"$jobs" -C lib &&
-		make -j"$jobs" -C src install &&
-		make install-includeHEADERS install-pcdataDATA) >"$log" 2>&1; then
-		tail -n 40 "$log" >&2
-		echo "cross-check.sh: building Check with $host-gcc failed (full log: $log)" >&2
-		return 1
-	fi
 }
 
 count() { awk -v k="$1:" '$1 == k { print $NF; exit }' "$2"; }
@@ -97,7 +48,10 @@ build_and_test() {
 	host=$(triplet "$arch")
 	deps=$PWD/build-check-$arch/check
 	result="Check build failed"
-	build_check "$deps" "$host" || return 1
+	# The malloc/realloc answers are what configure cannot run a program
+	# to learn when cross compiling; glibc's are the non-NULL ones.
+	check_build "$src" "$deps" "$host-gcc" --host="$host" \
+		ac_cv_func_malloc_0_nonnull=yes ac_cv_func_realloc_0_nonnull=yes || return 1
 
 	mkdir -p "$dir"
 	overlay=$dir/check.ini

@@ -1,5 +1,5 @@
-# Sourced by .ci/musl.sh and .ci/cross-check.sh: both build Check from
-# Debian's source package.
+# Sourced by .ci/check-source.sh, which builds Check from Debian's source
+# package.
 
 # A deb-src twin of every entry of this machine's apt sources that serves
 # its Debian release, written to a private apt configuration: the machine's

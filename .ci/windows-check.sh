@@ -85,65 +85,12 @@ if [ ${#missing[@]} -gt 0 ]; then
 	exit 2
 fi
 
-# write_deb_src: a private deb-src configuration (shared with musl.sh and
-# cross-check.sh).
-. .ci/deb-src.sh
-
-# Upstream's tarball from Debian's source package, unpacked in $src/check
-# (without Debian's patches: see .ci/musl.sh). tar keeps the tarball's
-# timestamps, so automake sees its generated files as up to date and does
-# not try to regenerate them (there is no automake to do it).
-fetch_check() {
-	[ -x "$src/check/configure" ] && return 0
-	local apt=$src/apt orig
-	rm -rf "$src"
-	mkdir -p "$apt/lists/partial" "$apt/cache" "$src/check"
-	write_deb_src "$apt" || return 1
-	local aptopts=(
-		-o Dir::Etc::SourceList="$apt/sources.list"
-		-o Dir::Etc::SourceParts="$apt/sources.list.d"
-		-o Dir::State::Lists="$apt/lists"
-		-o Dir::Cache="$apt/cache"
-		-o APT::Sandbox::User="$(id -un)"
-	)
-	# set -e does not reach here (the caller is an if): every step checked.
-	apt-get "${aptopts[@]}" -q update || return 1
-	(cd "$src" && apt-get "${aptopts[@]}" -q source --download-only check) || return 1
-	orig=$(find "$src" -maxdepth 1 -name 'check_*.orig.tar.gz' | head -n 1)
-	if [ -z "$orig" ]; then
-		echo "windows-check.sh: apt-get source check brought no orig tarball" >&2
-		return 1
-	fi
-	tar -xzf "$orig" -C "$src/check" --strip-components=1 || { rm -rf "$src/check"; return 1; }
-}
+# check_build: Check from Debian's source package for a target.
+. .ci/check-source.sh
 
 # The mingw-w64 target triplet, from cross/mingw-ARCH.ini's c binary.
 triplet() {
 	sed -n "s/^c *= *'\(.*\)-gcc'.*/\1/p" "cross/mingw-$1.ini"
-}
-
-# Check for one target: the static library, its headers and check.pc. The
-# malloc/realloc answers are what configure cannot run a program to learn
-# when cross compiling; msvcrt's malloc(0) and realloc(NULL, 0) are
-# non-NULL.
-build_check() {
-	local deps=$1 host=$2 log=$1/build.log
-	[ -e "$deps/prefix/lib/pkgconfig/check.pc" ] && return 0
-	fetch_check || return 1
-	rm -rf "$deps"
-	mkdir -p "$deps/obj"
-	if ! (cd "$deps/obj" &&
-		"$src/check/configure" --host="$host" CC="$host-gcc" \
-			--prefix="$deps/prefix" \
-			--enable-static --disable-shared --disable-subunit --disable-build-docs \
-			ac_cv_func_malloc_0_nonnull=yes ac_cv_func_realloc_0_nonnull=yes &&
-		make -j"$jobs" -C lib &&
-		make -j"$jobs" -C src install &&
-		make install-includeHEADERS install-pcdataDATA) >"$log" 2>&1; then
-		tail -n 40 "$log" >&2
-		echo "windows-check.sh: building Check with $host-gcc failed (full log: $log)" >&2
-		return 1
-	fi
 }
 
 # The Wine prefix both architectures use (cross/mingw-*.ini take it from
@@ -185,7 +132,11 @@ build_and_test() {
 	host=$(triplet "$arch")
 	deps=$top/$arch
 	result="Check build failed"
-	build_check "$deps" "$host" || return 1
+	# The malloc/realloc answers are what configure cannot run a program
+	# to learn when cross compiling; msvcrt's malloc(0) and
+	# realloc(NULL, 0) are non-NULL.
+	check_build "$src" "$deps" "$host-gcc" --host="$host" \
+		ac_cv_func_malloc_0_nonnull=yes ac_cv_func_realloc_0_nonnull=yes || return 1
 	echo "Check for $host: $((SECONDS - start))s"
 
 	mkdir -p "$dir"
@@ -236,6 +187,16 @@ build_and_test() {
 	checks=$(awk '/^[0-9]+%: Checks: / { n += $3 + 0 } END { print n + 0 }' \
 		"$dir/meson-logs/testlog.txt" 2>/dev/null || echo 0)
 	result+="; $checks Check tests"
+	# A Wine program killed part-way can exit 0 (seen when a wineserver
+	# was stopped under it): every Check program that started must also
+	# have printed its summary line.
+	local started finished
+	started=$(grep -c '^Running suite(s):' "$dir/meson-logs/testlog.txt" 2>/dev/null || true)
+	finished=$(grep -Ec '^[0-9]+%: Checks: ' "$dir/meson-logs/testlog.txt" 2>/dev/null || true)
+	if [ "${started:-0}" != "${finished:-0}" ]; then
+		result+="; ${started:-0} Check programs started, ${finished:-0} finished"
+		return 1
+	fi
 	if [ $rc -ne 0 ]; then
 		grep -E '^ *[0-9]+/[0-9]+ .*(FAIL|TIMEOUT)' "$tests" | sort -u -k2 || true
 		echo "(full output: $out)"
