@@ -4,7 +4,7 @@
  * where there are several, as Linux's three errors rotate. */
 #include <rtmem/errno.h>
 
-#include "fault_hooks.h"
+#include "fault_log.h"
 
 struct fault_errs {
 	unsigned n;
@@ -24,14 +24,10 @@ static const struct fault_errs aligned = { 2, { RTM_ENOMEM, RTM_EINVAL } };
  * system out of memory for the bookkeeping of a split. */
 static const struct fault_errs change = { 2, { RTM_EINVAL, RTM_ENOMEM } };
 
-static int fault_now(struct fault_plan *p, const struct fault_errs *e)
+static int fault_now_as(struct fault_plan *p, enum fault_op op, void *addr, size_t n,
+                        const struct fault_errs *e)
 {
-	p->calls++;
-	if (p->calls != p->fail_at)
-		return 0;
-	p->failed++;
-	p->err = e->err[p->variant % e->n];
-	return 1;
+	return fault_now(p, op, addr, n, e->err, e->n);
 }
 
 static const struct fault_errs *alloc_errs(void *addr, unsigned long type)
@@ -41,13 +37,20 @@ static const struct fault_errs *alloc_errs(void *addr, unsigned long type)
 	return type & RTM_MEM_COMMIT ? &commit : &change;
 }
 
+static enum fault_op alloc_op(unsigned long type)
+{
+	if (type & RTM_MEM_RESERVE)
+		return FAULT_RESERVE;
+	return type & RTM_MEM_COMMIT ? FAULT_COMMIT : FAULT_PURGE;
+}
+
 static rtm_mmap_result f_alloc(void *ctx, void *addr, size_t n, unsigned long type,
                                unsigned long protect)
 {
 	struct fault_plan *p = ctx;
 	rtm_mmap_result r = { 0, 0 };
 
-	if (fault_now(p, alloc_errs(addr, type))) {
+	if (fault_now_as(p, alloc_op(type), addr, n, alloc_errs(addr, type))) {
 		r.err = p->err;
 		return r;
 	}
@@ -64,7 +67,7 @@ static rtm_mmap_result f_aligned(void *ctx, size_t n, size_t align, unsigned lon
 	 * VirtualAlloc2, before any call. */
 	if (p->mode == 1)
 		return r;
-	if (fault_now(p, &aligned)) {
+	if (fault_now_as(p, FAULT_RESERVE, 0, n, &aligned)) {
 		r.err = p->err;
 		return r;
 	}
@@ -74,13 +77,18 @@ static rtm_mmap_result f_aligned(void *ctx, size_t n, size_t align, unsigned lon
 static int f_free(void *ctx, void *addr, size_t n, unsigned long type)
 {
 	struct fault_plan *p = ctx;
-	return fault_now(p, &change) ? p->err : rtm_sys_virtual_free(addr, n, type);
+	enum fault_op op = type & RTM_MEM_RELEASE ? FAULT_RELEASE : FAULT_DECOMMIT;
+
+	return fault_now_as(p, op, addr, n, &change) ? p->err :
+	                                               rtm_sys_virtual_free(addr, n, type);
 }
 
 static int f_protect(void *ctx, void *addr, size_t n, unsigned long protect, unsigned long *old)
 {
 	struct fault_plan *p = ctx;
-	return fault_now(p, &change) ? p->err : rtm_sys_virtual_protect(addr, n, protect, old);
+	return fault_now_as(p, FAULT_OTHER, addr, n, &change) ?
+	               p->err :
+	               rtm_sys_virtual_protect(addr, n, protect, old);
 }
 
 static struct rtm_hooks fault_table;
@@ -105,6 +113,7 @@ void fault_install(struct fault_plan *plan, int mode, unsigned fail_at, unsigned
 	fault_table.virtual_free = f_free;
 	fault_table.virtual_protect = f_protect;
 	fault_table.ctx = plan;
+	fault_log_start(plan);
 	fault_prev = rtm_set_hooks(&fault_table);
 	fault_installed = 1;
 }
@@ -114,5 +123,6 @@ void fault_remove(void)
 	if (!fault_installed)
 		return;
 	rtm_set_hooks(fault_prev);
+	fault_log_stop();
 	fault_installed = 0;
 }

@@ -5,9 +5,11 @@
  * madvise; Check forks each test) and Windows (VirtualAlloc, VirtualAlloc2,
  * VirtualFree, VirtualProtect; no fork, so Check runs every test in this
  * process: win_suite.h). On Windows every scenario runs twice, with
- * VirtualAlloc2 and as a system without it (fault_hooks.h). */
+ * VirtualAlloc2 and as a system without it (fault_hooks.h). The region
+ * and arena scenarios are here, the stack pool's in stack_scenarios.c. */
 #define _GNU_SOURCE
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #if defined(_WIN32)
@@ -23,19 +25,13 @@
 
 #include "fault_hooks.h"
 #include "maps.h"
+#include "scenario.h"
+#include "stack_scenarios.h"
 
 #define KiB ((size_t)1 << 10)
 #define MiB ((size_t)1 << 20)
 
-/* One scenario: setup (no faults), the faulted part, cleanup (no faults). */
-struct scenario {
-	const char *name;
-	void (*setup)(void **state);
-	void (*run)(void **state); /* asserts its own "failed cleanly" rules */
-	void (*cleanup)(void **state);
-};
-
-static unsigned fault_points_total;
+static unsigned fault_points_total, fault_points_spared;
 
 static int stats_equal(struct rtm_arena_stats a, struct rtm_arena_stats b)
 {
@@ -415,22 +411,37 @@ static void across_cleanup(void **state)
 #endif
 
 static const struct scenario scenarios[] = {
-	{ "reserve with alignment trimming", no_setup, reserve_run, reserve_cleanup },
-	{ "commit and decommit", commit_setup, commit_run, commit_cleanup },
-	{ "arena create", no_setup, create_run, arena_cleanup },
-	{ "arena grow", arena_setup, grow_run, arena_cleanup },
-	{ "arena reset with retain", filled_setup, reset_run, reset_cleanup },
-	{ "arena rewind across blocks", rewind_setup, rewind_run, rewind_cleanup },
-	{ "arena destroy", filled_setup, destroy_run, nothing },
-	{ "arena with guard and huge pages", no_setup, flags_run, arena_cleanup },
-	{ "arena resize and zeroed", arena_setup, resize_run, arena_cleanup },
-	{ "region lifecycle", no_setup, lifecycle_run, lifecycle_cleanup },
+	{ "reserve with alignment trimming", no_setup, reserve_run, reserve_cleanup, NULL },
+	{ "commit and decommit", commit_setup, commit_run, commit_cleanup, NULL },
+	{ "arena create", no_setup, create_run, arena_cleanup, NULL },
+	{ "arena grow", arena_setup, grow_run, arena_cleanup, NULL },
+	{ "arena reset with retain", filled_setup, reset_run, reset_cleanup, NULL },
+	{ "arena rewind across blocks", rewind_setup, rewind_run, rewind_cleanup, NULL },
+	{ "arena destroy", filled_setup, destroy_run, nothing, NULL },
+	{ "arena with guard and huge pages", no_setup, flags_run, arena_cleanup, NULL },
+	{ "arena resize and zeroed", arena_setup, resize_run, arena_cleanup, NULL },
+	{ "region lifecycle", no_setup, lifecycle_run, lifecycle_cleanup, NULL },
 #if defined(_WIN32)
-	{ "commit and decommit across reservations", across_setup, across_run, across_cleanup },
+	{ "commit and decommit across reservations", across_setup, across_run, across_cleanup,
+	  NULL },
 #endif
 };
 
-#define SCENARIOS (sizeof scenarios / sizeof scenarios[0])
+#define OWN_SCENARIOS (sizeof scenarios / sizeof scenarios[0])
+#define MAX_SCENARIOS 32
+
+/* This file's scenarios, then the stack pool's. */
+static const struct scenario *all_scenarios[MAX_SCENARIOS];
+static unsigned n_scenarios;
+
+static void list_scenarios(void)
+{
+	n_scenarios = 0;
+	for (size_t i = 0; i < OWN_SCENARIOS; i++)
+		all_scenarios[n_scenarios++] = &scenarios[i];
+	for (unsigned i = 0; i < stack_scenario_count && n_scenarios < MAX_SCENARIOS; i++)
+		all_scenarios[n_scenarios++] = &stack_scenarios[i];
+}
 
 /* --- the driver ------------------------------------------------------- */
 
@@ -450,79 +461,116 @@ static void run_once(const struct scenario *sc, int mode, unsigned fail_at,
 	sc->cleanup(&state);
 }
 
-/* The scenario with no fault, counting its OS calls n, then n more times
- * failing call k: after each, the address space and the totals are as
- * before. Snapshots are taken outside assertions (Check may allocate,
- * and on Linux malloc may map), messages built only on failure. */
-static unsigned run_mode(const struct scenario *sc, int mode)
+/* FAULT_STRICT=1: fail the calls scenarios spare for known defects too. */
+static int strict(void)
 {
+	const char *v = getenv("FAULT_STRICT");
+
+	return v && strcmp(v, "1") == 0;
+}
+
+static const char *call_name(const struct fault_plan *clean, unsigned k)
+{
+	return k <= FAULT_LOG ? fault_op_name(clean->log[k - 1].op) : "?";
+}
+
+/* The scenario with no fault, counting its OS calls n, then n more times
+ * failing call k (unless the scenario spares it): after each, the address
+ * space and the totals are as before. Snapshots are taken outside
+ * assertions (Check may allocate, and on Linux malloc may map), messages
+ * built only on failure. *spared: the calls spared. */
+static unsigned run_mode(const struct scenario *sc, int mode, unsigned *spared)
+{
+	static struct fault_plan clean, plan;
 	struct maps_snapshot m0, m1;
 	struct rtm_vm_stats v0, v1;
-	struct fault_plan plan;
 	char was[160], now[160];
-	unsigned n;
+	unsigned n, points = 0;
 
 	m0 = maps_snapshot();
 	v0 = rtm_vm_stats();
-	run_once(sc, mode, 0, &plan);
-	n = plan.calls;
+	run_once(sc, mode, 0, &clean);
+	n = clean.calls;
+	*spared = 0;
 	ck_assert_msg(n > 0, "%s (%s) makes no OS call?", sc->name, fault_mode_name(mode));
 	for (unsigned k = 1; k <= n; k++) {
+		const char *defect = sc->spare && !strict() ? sc->spare(&clean, k) : NULL;
+
+		if (defect) {
+			printf("fault injection: %s (%s), call %u/%u (%s) spared: "
+			       "known defect %s\n",
+			       sc->name, fault_mode_name(mode), k, n, call_name(&clean, k), defect);
+			++*spared;
+			continue;
+		}
 		run_once(sc, mode, k, &plan);
 		m1 = maps_snapshot();
 		v1 = rtm_vm_stats();
-		ck_assert_msg(maps_equal(m0, m1), "%s (%s), fault at call %u/%u (error %d): %s, was %s",
-		              sc->name, fault_mode_name(mode), k, n, plan.err,
-		              maps_describe(m1, now, sizeof now), maps_describe(m0, was, sizeof was));
+		ck_assert_msg(maps_equal(m0, m1),
+		              "%s (%s), fault at call %u/%u (%s, error %d): %s, was %s", sc->name,
+		              fault_mode_name(mode), k, n, call_name(&clean, k), plan.err,
+		              maps_describe(m1, now, sizeof now),
+		              maps_describe(m0, was, sizeof was));
 		ck_assert_msg(v1.reserved == v0.reserved && v1.committed == v0.committed,
-		              "%s (%s), fault at call %u/%u (error %d): vm stats %zu/%zu, were %zu/%zu",
-		              sc->name, fault_mode_name(mode), k, n, plan.err, v1.reserved,
-		              v1.committed, v0.reserved, v0.committed);
+		              "%s (%s), fault at call %u/%u (%s, error %d): vm stats %zu/%zu, "
+		              "were %zu/%zu",
+		              sc->name, fault_mode_name(mode), k, n, call_name(&clean, k), plan.err,
+		              v1.reserved, v1.committed, v0.reserved, v0.committed);
+		points++;
 	}
-	return n;
+	return points;
 }
 
 static void run_scenario(const struct scenario *sc)
 {
-	unsigned n[FAULT_MODES], all = 0;
+	unsigned n[FAULT_MODES], all = 0, spared = 0;
 
 	/* Without fork (Windows) a test that a failed assertion ended
 	 * inside a scenario left the fault table installed. */
 	fault_remove();
 	(void)rtm_page_size(); /* its one-time probe is not part of any scenario */
 	for (int mode = 0; mode < FAULT_MODES; mode++) {
-		n[mode] = run_mode(sc, mode);
+		unsigned s;
+
+		n[mode] = run_mode(sc, mode, &s);
 		fault_points_mode[mode] += n[mode];
 		all += n[mode];
+		spared += s;
 	}
 	fault_points_total += all;
+	fault_points_spared += spared;
 #if FAULT_MODES == 1
-	printf("fault injection: %-32s %3u fault points\n", sc->name, all);
+	printf("fault injection: %-40s %3u fault points", sc->name, all);
 #else
-	printf("fault injection: %-40s %3u fault points (%s %u, %s %u)\n", sc->name, all,
+	printf("fault injection: %-40s %3u fault points (%s %u, %s %u)", sc->name, all,
 	       fault_mode_name(0), n[0], fault_mode_name(1), n[1]);
 #endif
+	if (spared)
+		printf(", %u spared", spared);
+	printf("\n");
 }
 
 START_TEST(fault_scenario)
 {
-	run_scenario(&scenarios[_i]);
+	run_scenario(all_scenarios[_i]);
 }
 END_TEST
 
 START_TEST(fault_points_counted)
 {
 	/* All scenarios in one process, for the total that TESTING.md quotes. */
-	fault_points_total = 0;
+	fault_points_total = fault_points_spared = 0;
 	memset(fault_points_mode, 0, sizeof fault_points_mode);
-	for (size_t i = 0; i < SCENARIOS; i++)
-		run_scenario(&scenarios[i]);
+	for (unsigned i = 0; i < n_scenarios; i++)
+		run_scenario(all_scenarios[i]);
 #if FAULT_MODES == 1
-	printf("fault injection: %u fault points in all\n", fault_points_total);
+	printf("fault injection: %u fault points in all", fault_points_total);
 #else
-	printf("fault injection: %u fault points in all (%s %u, %s %u)\n", fault_points_total,
+	printf("fault injection: %u fault points in all (%s %u, %s %u)", fault_points_total,
 	       fault_mode_name(0), fault_points_mode[0], fault_mode_name(1), fault_points_mode[1]);
 #endif
+	printf(", %u spared for known defects%s\n", fault_points_spared,
+	       strict() ? " (FAULT_STRICT: none)" : "");
 	ck_assert_uint_gt(fault_points_total, 0);
 }
 END_TEST
@@ -574,17 +622,43 @@ START_TEST(the_snapshot_does_not_see_the_heap)
 END_TEST
 #endif
 
+#if defined(_WIN32)
+/* Under Wine a crash left to the debugger Wine starts can end the process
+ * with exit code 0, which meson counts as a pass (seen with a crash in a
+ * second thread, once in three runs). Any exception nothing handles ends
+ * this program with exit code 3 instead. */
+static LONG WINAPI last_chance(EXCEPTION_POINTERS *e)
+{
+	char msg[96];
+	DWORD wrote;
+	int n = snprintf(msg, sizeof msg, "unhandled exception %#lx at %p\n",
+	                 (unsigned long)e->ExceptionRecord->ExceptionCode,
+	                 e->ExceptionRecord->ExceptionAddress);
+
+	WriteFile(GetStdHandle(STD_ERROR_HANDLE), msg, (DWORD)n, &wrote, NULL);
+	TerminateProcess(GetCurrentProcess(), 3);
+	return EXCEPTION_EXECUTE_HANDLER;
+}
+#endif
+
 int main(void)
 {
 	Suite *s = suite_create("fault");
 	TCase *tc = tcase_create("scenarios");
 
 #if defined(_WIN32)
+	SetErrorMode(SEM_FAILCRITICALERRORS | SEM_NOGPFAULTERRORBOX);
+	SetUnhandledExceptionFilter(last_chance);
+#endif
+
+#if defined(_WIN32)
 	tcase_add_test(tc, the_snapshot_sees_rtmem);
 	tcase_add_test(tc, the_snapshot_does_not_see_the_heap);
 #endif
-	tcase_add_loop_test(tc, fault_scenario, 0, (int)SCENARIOS);
+	list_scenarios();
+	tcase_add_loop_test(tc, fault_scenario, 0, (int)n_scenarios);
 	tcase_add_test(tc, fault_points_counted);
+	add_stack_defect_tests(tc);
 	suite_add_tcase(s, tc);
 #if defined(_WIN32)
 	return run_suite(s);
