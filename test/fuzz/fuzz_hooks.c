@@ -120,3 +120,8 @@ unsigned fz_refused(void)
 {
 	return plan.refused;
 }
+
+unsigned fz_calls(void)
+{
+	return plan.calls;
+}

@@ -24,4 +24,8 @@ void fz_route_remove(void);
 /* Calls refused since the route was installed. */
 unsigned fz_refused(void);
 
+/* Refusable calls seen (refused or not) since the route was installed:
+ * the OS calls an operation made, where the refusing route is in. */
+unsigned fz_calls(void);
+
 #endif

@@ -1,6 +1,7 @@
-/* Runs the fuzz harness on files or directories of inputs without
- * libFuzzer: the committed corpus becomes a regression test in every
- * build, and the harness keeps compiling under gcc. */
+/* Runs the fuzz harness it is linked with (the arena's or the stack
+ * pool's) on files or directories of inputs without libFuzzer: the
+ * committed corpus becomes a regression test in every build, and the
+ * harness keeps compiling under gcc. */
 #include <dirent.h>
 #include <stdint.h>
 #include <stdio.h>
