@@ -117,4 +117,40 @@ static inline long rtm_syscall6(long nr, long a1, long a2, long a3, long a4, lon
 	return r0;
 }
 
+/* Instruction-cache maintenance (rtm_icache_flush, <rtmem/code.h>).
+ *
+ * Instruction fetch is not coherent with data stores here, and the cache
+ * maintenance by address that ARMv7 has for it (DCCMVAU, ICIMVAU, BPIALL:
+ * CP15 c7 operations) is privileged: a PL0 program cannot issue it, unlike
+ * aarch64's EL0 dc/ic. So the kernel is asked: the ARM-private system call
+ * cacheflush(start, end, flags) (__ARM_NR_cacheflush, __ARM_NR_BASE
+ * 0x0f0000 + 2; flags must be 0, end is an address, not a length). The
+ * kernel cleans the data cache and invalidates the instruction cache and
+ * branch predictor over the range, a page at a time (v7_coherent_user_range
+ * on ARMv7; a 64-bit kernel runs its compat cacheflush for a 32-bit
+ * process), and returns to this thread by an exception return, which
+ * discards what this core had fetched. The inline answers the kernel's
+ * 0 or -errno (EINVAL for end < start, EFAULT for a range that is not
+ * mapped: neither can happen for code that was just written, and
+ * rtm_icache_flush does not report them; the tests read the answer).
+ *
+ * Other threads: on an SMP ARMv7 the maintenance reaches every core, but a
+ * core that has already fetched the old instructions (patched code,
+ * memory reused for new code) may run them until it takes a context
+ * synchronization event. The kernel's own comment on arm membarrier says
+ * it: after cacheflush, MEMBARRIER_CMD_PRIVATE_EXPEDITED_SYNC_CORE:
+ * RTM_ARCH_ICACHE_SYNC_CORE 1.
+ */
+#define RTM_ARCH_ICACHE_SYNC_CORE 1
+#define RTM_ARCH_NR_cacheflush    0x0f0002
+
+#include <stddef.h>
+
+static inline long rtm_arch_icache_flush(void *p, size_t n)
+{
+	if (n == 0)
+		return 0;
+	return rtm_syscall3(RTM_ARCH_NR_cacheflush, (long)p, (long)((char *)p + n), 0);
+}
+
 #endif

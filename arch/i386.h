@@ -99,4 +99,43 @@ static inline long rtm_syscall6(long nr, long a1, long a2, long a3, long a4, lon
 	return r;
 }
 
+/* Instruction-cache maintenance (rtm_icache_flush, <rtmem/code.h>): none,
+ * as on x86_64.
+ *
+ * x86 keeps instruction fetch coherent with stores, its own and every
+ * other processor's: the processor detects a store to code it has fetched
+ * or prefetched and refetches (Intel SDM vol. 3A, "Handling Self- and
+ * Cross-Modifying Code"; AMD's APM vol. 2, chapter 7, for its processors).
+ * A thread that runs code it wrote itself needs nothing more: its call to
+ * the code is the jump the SDM asks for between the store and the run.
+ * One exception, in the SDM's "Self-Modifying Code" section: the check of
+ * prefetched instructions against stores goes by linear address, so code
+ * written through another mapping of the same memory (a writable alias
+ * of an executable view) and run by a processor that may have prefetched
+ * the old bytes at the executable address needs a serializing instruction
+ * first, on the writing processor too. rtm_icache_flush does not issue
+ * one (CPUID, the serializing instruction every x86 has, exits to the
+ * hypervisor in a virtual machine; IRET to self breaks under user shadow
+ * stacks); a writer through an alias decides.
+ *
+ * Other threads: for code written by one processor and run by another
+ * (cross-modifying code), the SDM asks the processor that runs it to
+ * execute a serializing instruction (CPUID, say) after it has seen the
+ * code written and before it runs it. That matters where the thread may
+ * already hold the old instructions (patched code, or memory reused for
+ * new code); membarrier(MEMBARRIER_CMD_PRIVATE_EXPEDITED_SYNC_CORE) makes
+ * every running thread of the process serialize (the kernel returns to
+ * them through IRET or after a CR3 write): RTM_ARCH_ICACHE_SYNC_CORE 1.
+ */
+#define RTM_ARCH_ICACHE_SYNC_CORE 1
+
+#include <stddef.h>
+
+static inline long rtm_arch_icache_flush(void *p, size_t n)
+{
+	(void)p;
+	(void)n;
+	return 0;
+}
+
 #endif

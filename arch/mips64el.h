@@ -63,4 +63,56 @@ static inline long rtm_syscall6(long nr, long a1, long a2, long a3, long a4, lon
 
 #include "short_forms.h"
 
+/* Instruction-cache maintenance (rtm_icache_flush, <rtmem/code.h>).
+ *
+ * Instruction fetch is not coherent with data stores here. Release 2 and
+ * later give user code synci (per SYNCI_Step bytes, read with rdhwr $1)
+ * followed by sync and an instruction hazard barrier (jr.hb); release 1
+ * has nothing a user program can issue. rtmem asks the kernel instead:
+ * cacheflush(addr, nbytes, cache) (n64 5197; cache BCACHE 3, which the
+ * kernel ignores: it always does both caches). Why not synci:
+ *  - how far synci reaches is the core's business. Cavium Octeon (mips64
+ *    R2, multi-core) invalidates the calling core's instruction cache
+ *    only; its kernel sends every other core an IPI to do the same
+ *    (octeon_flush_icache_all_cores). A core with a Coherence Manager
+ *    broadcasts the operation; Loongson 3 fills its instruction cache from
+ *    the data cache and needs nothing. The kernel knows which machine it
+ *    runs on and does what that one needs (r4k_on_each_cpu sends IPIs
+ *    where the hit operations are not global), a user program does not;
+ *  - one path for R1, R2 and R6 (the hazard-barrier encodings differ:
+ *    jr.hb is jalr.hb $zero on R6);
+ *  - the return from the system call is an eret, which clears the
+ *    instruction hazards of this core: no jr.hb needed after it.
+ * The cost: a system call per flush, where synci would cost a loop.
+ * The flush goes by the address the code runs at. A writable alias of it
+ * must have the same cache colour on cores whose data cache is indexed by
+ * more address bits than a page has (the two addresses equal modulo
+ * SHMLBA, 0x40000), or the dirty lines written through the alias would
+ * sit where this flush does not look; Linux refuses a MAP_FIXED shared
+ * mapping at another colour there (EINVAL).
+ * The inline answers the kernel's 0 or -errno (EFAULT for a range it
+ * cannot access: not for code that was just written, and rtm_icache_flush
+ * does not report it; the tests read the answer).
+ *
+ * Other threads: the kernel's flush reaches every core's cache (IPIs
+ * where needed, and an IPI ends in an eret on the core it interrupted).
+ * Linux has no MEMBARRIER_CMD_PRIVATE_EXPEDITED_SYNC_CORE on mips (EINVAL)
+ * and a user program has no other way to make a core that is running the
+ * old instructions (patched code) drop them: that is the caller's part
+ * (keep threads out of code while it is patched). RTM_ARCH_ICACHE_SYNC_CORE
+ * 0: not available, and the kernel's flush is what there is.
+ */
+#define RTM_ARCH_ICACHE_SYNC_CORE 0
+#define RTM_ARCH_NR_cacheflush    5197
+#define RTM_ARCH_BCACHE           3
+
+#include <stddef.h>
+
+static inline long rtm_arch_icache_flush(void *p, size_t n)
+{
+	if (n == 0)
+		return 0;
+	return rtm_syscall3(RTM_ARCH_NR_cacheflush, (long)p, (long)n, RTM_ARCH_BCACHE);
+}
+
 #endif

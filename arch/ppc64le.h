@@ -52,4 +52,60 @@ static inline long rtm_syscall6(long nr, long a1, long a2, long a3, long a4, lon
 
 #include "short_forms.h"
 
+/* Instruction-cache maintenance (rtm_icache_flush, <rtmem/code.h>).
+ *
+ * Instruction fetch is not coherent with data stores here. The Power ISA
+ * (Book II, "Instruction Storage") gives the sequence for modified
+ * instructions, by cache block, which the kernel's own flush_icache_range
+ * follows:
+ *   dcbst  each block: write the modified data-cache block to storage
+ *   sync   wait for the writes
+ *   icbi   each block: invalidate the instruction-cache block
+ *   sync   wait for the invalidations
+ *   isync  discard the instructions this processor has already fetched
+ * The block size: there is no register a problem-state program can read
+ * for it. The kernel tells it in the auxiliary vector (AT_DCACHEBSIZE 19,
+ * AT_ICACHEBSIZE 20), which rtmem does not keep (rtm_set_auxv reads
+ * AT_PAGESZ alone, and a hosted program never hands it the vector). So
+ * the loops step by 32 bytes, no more than the block of any 64-bit Power
+ * processor (POWER8, 9 and 10: 128; Microwatt and the A2: 64): stepping
+ * finer than the block only repeats a block's operation, which is
+ * harmless; stepping coarser would skip blocks. On a 128-byte machine
+ * that is four times the instructions needed. (Many POWER processors
+ * even snoop stores into the instruction cache, and the kernel then does
+ * a single icbi; a program cannot tell without the auxv's AT_HWCAP,
+ * PPC_FEATURE_ICACHE_SNOOP.)
+ *
+ * Other threads: dcbst and icbi act on every processor's caches for
+ * coherence-required storage (all of a process's memory), but a processor
+ * that has already fetched the old instructions (patched code, memory
+ * reused for new code) may run them until it executes isync or another
+ * context-synchronizing event. membarrier(MEMBARRIER_CMD_PRIVATE_EXPEDITED_
+ * SYNC_CORE) gives every running thread of the process one (the kernel
+ * returns to it by rfid): RTM_ARCH_ICACHE_SYNC_CORE 1.
+ */
+#define RTM_ARCH_ICACHE_SYNC_CORE 1
+#define RTM_PPC_ICACHE_BLOCK_SHIFT 5
+
+#include <stddef.h>
+
+static inline long rtm_arch_icache_flush(void *p, size_t n)
+{
+	unsigned long first, last, block;
+
+	if (n == 0)
+		return 0;
+	first = (unsigned long)p >> RTM_PPC_ICACHE_BLOCK_SHIFT;
+	last = ((unsigned long)p + n - 1) >> RTM_PPC_ICACHE_BLOCK_SHIFT;
+	for (block = first; block <= last; block++)
+		__asm__ __volatile__("dcbst 0, %0"
+		                     : : "r"(block << RTM_PPC_ICACHE_BLOCK_SHIFT) : "memory");
+	__asm__ __volatile__("sync" : : : "memory");
+	for (block = first; block <= last; block++)
+		__asm__ __volatile__("icbi 0, %0"
+		                     : : "r"(block << RTM_PPC_ICACHE_BLOCK_SHIFT) : "memory");
+	__asm__ __volatile__("sync\n\tisync" : : : "memory");
+	return 0;
+}
+
 #endif

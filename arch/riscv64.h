@@ -87,4 +87,50 @@ static inline long rtm_syscall6(long nr, long x1, long x2, long x3, long x4, lon
 	return a0;
 }
 
+/* Instruction-cache maintenance (rtm_icache_flush, <rtmem/code.h>).
+ *
+ * Instruction fetch is not coherent with stores here: the unprivileged ISA
+ * has fence.i (Zifencei), which makes this hart's own stores visible to
+ * this hart's instruction fetch and nothing more. No instruction reaches
+ * other harts, and the scheduler may move a thread to another hart at any
+ * time, so the kernel is asked: riscv_flush_icache(start, end, flags)
+ * (__NR_arch_specific_syscall 244 + 15 = 259). With flags 0 the kernel
+ * runs fence.i on every hart now running this process (an IPI or an SBI
+ * remote fence) and marks every other hart to run one before it next runs
+ * the process (the range is not used: every hart's whole instruction
+ * cache). The one flag there is, SYS_RISCV_FLUSH_ICACHE_LOCAL (1), does
+ * the calling hart alone: a trap, since a thread moved to another hart
+ * after the call runs stale code (unless it asked the kernel to follow it
+ * with prctl PR_RISCV_SET_ICACHE_FLUSH_CTX, Linux 6.10).
+ * The fence.i after the call is this hart's own, for when the call is
+ * refused (a seccomp filter that does not know it answers ENOSYS or
+ * EPERM): then it is all a program can do, and enough for this hart.
+ * When the call succeeded it repeats what the kernel did here, for a few
+ * cycles. It is spelled as
+ * its encoding because a -march without Zifencei (rv64gc under ISA spec
+ * 20191213, gcc 12 and later) makes the assembler refuse the mnemonic.
+ * The inline answers the kernel's 0 or -errno (rtm_icache_flush does not
+ * report it; the tests read it).
+ *
+ * Other threads: covered by the call itself, on every hart:
+ * RTM_ARCH_ICACHE_SYNC_CORE 0 (membarrier's SYNC_CORE exists on riscv only
+ * from Linux 6.9, and would fence the same harts again).
+ */
+#define RTM_ARCH_ICACHE_SYNC_CORE      0
+#define RTM_ARCH_NR_riscv_flush_icache 259
+
+#include <stddef.h>
+
+static inline long rtm_arch_icache_flush(void *p, size_t n)
+{
+	long r;
+
+	if (n == 0)
+		return 0;
+	r = rtm_syscall3(RTM_ARCH_NR_riscv_flush_icache, (long)p, (long)((char *)p + n), 0);
+
+	__asm__ __volatile__(".insn i 0x0f, 1, x0, x0, 0" : : : "memory"); /* fence.i */
+	return r;
+}
+
 #endif

@@ -103,4 +103,39 @@ static inline long rtm_syscall6(long nr, long a1, long a2, long a3, long a4, lon
 	return r2;
 }
 
+/* Instruction-cache maintenance (rtm_icache_flush, <rtmem/code.h>): none.
+ *
+ * z/Architecture keeps the caches transparent to the program, and a CPU
+ * that stores into its own instruction stream sees the store in what it
+ * fetches next: the Principles of Operation (SA22-7832, "Instruction
+ * Fetching") guarantee that a store the same CPU made earlier, through the
+ * same address, is what it fetches, prefetched copies included. So a
+ * thread that runs code it wrote itself, at the address it wrote it,
+ * needs nothing. Through another address (a writable alias of an
+ * executable view) is the one exception the chapter names (more than one
+ * logical address for a real page): a CPU that may have prefetched the
+ * old bytes at the executable address needs a serialization first (bcr
+ * 15,0, say), which rtm_icache_flush does not issue; a writer through an
+ * alias decides.
+ *
+ * Other threads: the same chapter says that stores by other CPUs do not
+ * necessarily change instructions a CPU has already prefetched (and that a
+ * CPU may see a changed instruction in part); prefetched copies are
+ * discarded by a serializing operation. For code another thread may
+ * already have fetched (patched code, memory reused for new code) that is
+ * membarrier(MEMBARRIER_CMD_PRIVATE_EXPEDITED_SYNC_CORE), which s390
+ * supports (the kernel returns to each thread through a serializing
+ * exception return): RTM_ARCH_ICACHE_SYNC_CORE 1.
+ */
+#define RTM_ARCH_ICACHE_SYNC_CORE 1
+
+#include <stddef.h>
+
+static inline long rtm_arch_icache_flush(void *p, size_t n)
+{
+	(void)p;
+	(void)n;
+	return 0;
+}
+
 #endif
