@@ -1,0 +1,366 @@
+/* Machine code to run through executable memory, for every architecture
+ * rtmem builds for (Linux: x86_64 i386 aarch64 arm riscv64 ppc64le s390x
+ * mips64el R2 and R6; Windows: x86_64 and i686). Two functions:
+ *
+ *   int32_t f(void)               returns a 32-bit constant
+ *   int32_t f(int32_t, int32_t)   returns the sum of its arguments (wrapping)
+ *
+ * mc_ret_const(buf, v) writes the first at buf and answers its size;
+ * mc_patch_const(buf, v) changes the constant of one written there, in
+ * place, touching only the bytes that hold it (so a test that forgets to
+ * flush or to make the page writable again sees the old constant, or a
+ * fault); mc_add(buf) writes the second. buf must be aligned to MC_ALIGN
+ * and hold MC_MAX bytes. mc_const_at / mc_add_at turn the address the
+ * code runs at into a pointer to call.
+ *
+ * Each function returns its int32_t the way the ABI wants it in a 64-bit
+ * register (riscv64, ppc64le, s390x and mips64 sign-extend a 32-bit int
+ * return value; x86_64 and aarch64 leave the upper half undefined), so a
+ * caller comparing the whole register sees the right value.
+ *
+ * Encodings, and where the constant lives (v = hi16:lo16):
+ *   x86_64, i386   mov eax, imm32 (b8 + imm32 little-endian at 1); ret
+ *   aarch64        movz w0, lo16; movk w0, hi16, lsl 16 (imm16 in bits
+ *                  [20:5] of the words at 0 and 4); ret
+ *   arm            ARM (A32) code, also when the tests are Thumb (cross/
+ *                  arm-thumb.ini): the pointer has bit 0 clear and gcc
+ *                  calls through a pointer with blx, which switches to ARM
+ *                  state; bx lr returns to Thumb. movw r0, lo16; movt r0,
+ *                  hi16 (imm4:imm12 in bits [19:16] and [11:0] of the
+ *                  words at 0 and 4); bx lr
+ *   riscv64        lui a0, hi20; addiw a0, a0, lo12 (imm[31:12] of the
+ *                  word at 0, imm[31:20] of the word at 4; hi20 is rounded
+ *                  up when lo12 is negative, as addiw sign-extends it);
+ *                  ret. No compressed instructions: the C extension is
+ *                  optional.
+ *   ppc64le        ELFv2: a function pointer is the entry address, and
+ *                  these leaves need no TOC (r2). lis r3, hi16; ori r3,
+ *                  r3, lo16 (the low halfwords of the words at 0 and 4);
+ *                  blr. lis sign-extends.
+ *   s390x          lgfi %r2, imm32 (c0 21, imm32 big-endian at 2; the
+ *                  64-bit register gets the sign-extended value); br %r14
+ *   mips64 (n64)   lui $v0, hi16; ori $v0, $v0, lo16 (the low halfwords of
+ *                  the words at 0 and 4; lui sign-extends); jalr $zero,
+ *                  $ra; nop. R6 removed the jr encoding (jr is jalr $zero
+ *                  there), and jalr $zero, $ra is the same word on R2 and
+ *                  R6. jalr is not a compact branch, so it has a delay
+ *                  slot on both (R6's forbidden slot belongs to compact
+ *                  branches): the nop fills it.
+ * The sum: addl/lea on x86 (x86_64 Linux: edi + esi; Windows x64: ecx +
+ * edx; i386 and i686 cdecl: the two words above the return address), add
+ * w0, w0, w1 (aarch64), add r0, r0, r1 (arm), addw a0, a0, a1 (riscv64,
+ * sign-extends), add r3, r3, r4 + extsw r3, r3 (ppc64le), ar %r2, %r3 +
+ * lgfr %r2, %r2 (s390x), addu $v0, $a0, $a1 (mips64, sign-extends).
+ */
+#ifndef TEST_CODE_MACHINE_CODE_H
+#define TEST_CODE_MACHINE_CODE_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+#define MC_MAX 32
+
+typedef int32_t (*mc_const_fn)(void);
+typedef int32_t (*mc_add_fn)(int32_t, int32_t);
+
+/* An instruction word in the order this machine fetches it: the data byte
+ * order on every architecture here (aarch64, arm, riscv64, ppc64le and
+ * mips64el are little-endian in both; s390x writes its halfwords
+ * directly). */
+static inline void mc_word(unsigned char *p, uint32_t w)
+{
+	memcpy(p, &w, 4);
+}
+
+static inline uint32_t mc_read_word(const unsigned char *p)
+{
+	uint32_t w;
+
+	memcpy(&w, p, 4);
+	return w;
+}
+
+/* A word with the bits of mask replaced by bits. */
+static inline void mc_set_bits(unsigned char *p, uint32_t mask, uint32_t bits)
+{
+	mc_word(p, (mc_read_word(p) & ~mask) | (bits & mask));
+}
+
+#if defined(__x86_64__) || defined(__i386__)
+
+#define MC_ARCH  "x86"
+#define MC_ALIGN 1
+
+static inline void mc_patch_const(void *buf, uint32_t v)
+{
+	memcpy((unsigned char *)buf + 1, &v, 4); /* little-endian, as x86 reads it */
+}
+
+static inline size_t mc_ret_const(void *buf, uint32_t v)
+{
+	unsigned char *p = buf;
+
+	p[0] = 0xb8; /* mov eax, imm32 */
+	mc_patch_const(p, v);
+	p[5] = 0xc3; /* ret */
+	return 6;
+}
+
+static inline size_t mc_add(void *buf)
+{
+#if defined(__x86_64__) && defined(_WIN64)
+	static const unsigned char code[] = { 0x8d, 0x04, 0x11, 0xc3 }; /* lea eax, [rcx + rdx]; ret */
+#elif defined(__x86_64__)
+	static const unsigned char code[] = { 0x8d, 0x04, 0x37, 0xc3 }; /* lea eax, [rdi + rsi]; ret */
+#else
+	static const unsigned char code[] = {
+		0x8b, 0x44, 0x24, 0x04, /* mov eax, [esp + 4] */
+		0x03, 0x44, 0x24, 0x08, /* add eax, [esp + 8] */
+		0xc3,                   /* ret */
+	};
+#endif
+	memcpy(buf, code, sizeof code);
+	return sizeof code;
+}
+
+#elif defined(__aarch64__)
+
+#define MC_ARCH  "aarch64"
+#define MC_ALIGN 4
+
+static inline void mc_patch_const(void *buf, uint32_t v)
+{
+	unsigned char *p = buf;
+
+	mc_set_bits(p, 0xffffu << 5, (v & 0xffff) << 5);
+	mc_set_bits(p + 4, 0xffffu << 5, (v >> 16) << 5);
+}
+
+static inline size_t mc_ret_const(void *buf, uint32_t v)
+{
+	unsigned char *p = buf;
+
+	mc_word(p, 0x52800000);     /* movz w0, #0 */
+	mc_word(p + 4, 0x72a00000); /* movk w0, #0, lsl #16 */
+	mc_word(p + 8, 0xd65f03c0); /* ret */
+	mc_patch_const(p, v);
+	return 12;
+}
+
+static inline size_t mc_add(void *buf)
+{
+	unsigned char *p = buf;
+
+	mc_word(p, 0x0b010000);     /* add w0, w0, w1 */
+	mc_word(p + 4, 0xd65f03c0); /* ret */
+	return 8;
+}
+
+#elif defined(__arm__)
+
+#define MC_ARCH  "arm"
+#define MC_ALIGN 4
+
+/* movw/movt: imm16 = imm4:imm12, imm4 in bits [19:16], imm12 in [11:0]. */
+static inline uint32_t mc_arm_imm16(uint32_t imm)
+{
+	return ((imm & 0xf000) << 4) | (imm & 0x0fff);
+}
+
+static inline void mc_patch_const(void *buf, uint32_t v)
+{
+	unsigned char *p = buf;
+
+	mc_set_bits(p, 0x000f0fff, mc_arm_imm16(v & 0xffff));
+	mc_set_bits(p + 4, 0x000f0fff, mc_arm_imm16(v >> 16));
+}
+
+static inline size_t mc_ret_const(void *buf, uint32_t v)
+{
+	unsigned char *p = buf;
+
+	mc_word(p, 0xe3000000);     /* movw r0, #0 */
+	mc_word(p + 4, 0xe3400000); /* movt r0, #0 */
+	mc_word(p + 8, 0xe12fff1e); /* bx lr */
+	mc_patch_const(p, v);
+	return 12;
+}
+
+static inline size_t mc_add(void *buf)
+{
+	unsigned char *p = buf;
+
+	mc_word(p, 0xe0800001);     /* add r0, r0, r1 */
+	mc_word(p + 4, 0xe12fff1e); /* bx lr */
+	return 8;
+}
+
+#elif defined(__riscv) && __riscv_xlen == 64
+
+#define MC_ARCH  "riscv64"
+#define MC_ALIGN 4
+
+static inline void mc_patch_const(void *buf, uint32_t v)
+{
+	unsigned char *p = buf;
+	/* addiw adds lo12 sign-extended: when its bit 11 is set, hi20 is one
+	 * more (all in 32 bits: addiw wraps and sign-extends the sum). */
+	uint32_t hi20 = ((v + 0x800) >> 12) & 0xfffff;
+
+	mc_set_bits(p, 0xfffff000u, hi20 << 12);
+	mc_set_bits(p + 4, 0xfff00000u, (v & 0xfff) << 20);
+}
+
+static inline size_t mc_ret_const(void *buf, uint32_t v)
+{
+	unsigned char *p = buf;
+
+	mc_word(p, 0x00000537);     /* lui a0, 0 */
+	mc_word(p + 4, 0x0005051b); /* addiw a0, a0, 0 */
+	mc_word(p + 8, 0x00008067); /* ret (jalr zero, 0(ra)) */
+	mc_patch_const(p, v);
+	return 12;
+}
+
+static inline size_t mc_add(void *buf)
+{
+	unsigned char *p = buf;
+
+	mc_word(p, 0x00b5053b);     /* addw a0, a0, a1 */
+	mc_word(p + 4, 0x00008067); /* ret */
+	return 8;
+}
+
+#elif defined(__powerpc64__) && defined(__LITTLE_ENDIAN__)
+
+#define MC_ARCH  "ppc64le"
+#define MC_ALIGN 4
+
+static inline void mc_patch_const(void *buf, uint32_t v)
+{
+	unsigned char *p = buf;
+
+	mc_set_bits(p, 0xffff, v >> 16);
+	mc_set_bits(p + 4, 0xffff, v & 0xffff);
+}
+
+static inline size_t mc_ret_const(void *buf, uint32_t v)
+{
+	unsigned char *p = buf;
+
+	mc_word(p, 0x3c600000);     /* lis r3, 0 */
+	mc_word(p + 4, 0x60630000); /* ori r3, r3, 0 */
+	mc_word(p + 8, 0x4e800020); /* blr */
+	mc_patch_const(p, v);
+	return 12;
+}
+
+static inline size_t mc_add(void *buf)
+{
+	unsigned char *p = buf;
+
+	mc_word(p, 0x7c632214);     /* add r3, r3, r4 */
+	mc_word(p + 4, 0x7c6307b4); /* extsw r3, r3 */
+	mc_word(p + 8, 0x4e800020); /* blr */
+	return 12;
+}
+
+#elif defined(__s390x__)
+
+#define MC_ARCH  "s390x"
+#define MC_ALIGN 2
+
+static inline void mc_patch_const(void *buf, uint32_t v)
+{
+	unsigned char *p = buf;
+
+	p[2] = (unsigned char)(v >> 24);
+	p[3] = (unsigned char)(v >> 16);
+	p[4] = (unsigned char)(v >> 8);
+	p[5] = (unsigned char)v;
+}
+
+static inline size_t mc_ret_const(void *buf, uint32_t v)
+{
+	unsigned char *p = buf;
+
+	p[0] = 0xc0; /* lgfi %r2, imm32 */
+	p[1] = 0x21;
+	mc_patch_const(p, v);
+	p[6] = 0x07; /* br %r14 */
+	p[7] = 0xfe;
+	return 8;
+}
+
+static inline size_t mc_add(void *buf)
+{
+	static const unsigned char code[] = {
+		0x1a, 0x23,             /* ar %r2, %r3 */
+		0xb9, 0x14, 0x00, 0x22, /* lgfr %r2, %r2 */
+		0x07, 0xfe,             /* br %r14 */
+	};
+
+	memcpy(buf, code, sizeof code);
+	return sizeof code;
+}
+
+#elif defined(__mips__) && defined(__MIPSEL__) && defined(_ABI64) && _MIPS_SIM == _ABI64
+
+#define MC_ARCH  "mips64el"
+#define MC_ALIGN 4
+
+static inline void mc_patch_const(void *buf, uint32_t v)
+{
+	unsigned char *p = buf;
+
+	mc_set_bits(p, 0xffff, v >> 16);
+	mc_set_bits(p + 4, 0xffff, v & 0xffff);
+}
+
+static inline size_t mc_ret_const(void *buf, uint32_t v)
+{
+	unsigned char *p = buf;
+
+	mc_word(p, 0x3c020000);      /* lui $v0, 0 */
+	mc_word(p + 4, 0x34420000);  /* ori $v0, $v0, 0 */
+	mc_word(p + 8, 0x03e00009);  /* jalr $zero, $ra */
+	mc_word(p + 12, 0x00000000); /* nop (delay slot) */
+	mc_patch_const(p, v);
+	return 16;
+}
+
+static inline size_t mc_add(void *buf)
+{
+	unsigned char *p = buf;
+
+	mc_word(p, 0x00851021);     /* addu $v0, $a0, $a1 */
+	mc_word(p + 4, 0x03e00009); /* jalr $zero, $ra */
+	mc_word(p + 8, 0x00000000); /* nop (delay slot) */
+	return 12;
+}
+
+#else
+#error "test/code/machine_code.h: no machine code for this architecture"
+#endif
+
+/* The pointer to call for code that runs at exec. An object pointer does
+ * not convert to a function pointer in ISO C; the bits are the address on
+ * every ABI here (ELFv2 included), so they are copied. */
+static inline mc_const_fn mc_const_at(void *exec)
+{
+	mc_const_fn f;
+
+	memcpy(&f, &exec, sizeof f);
+	return f;
+}
+
+static inline mc_add_fn mc_add_at(void *exec)
+{
+	mc_add_fn f;
+
+	memcpy(&f, &exec, sizeof f);
+	return f;
+}
+
+#endif
