@@ -12,6 +12,14 @@ static size_t rtm_stack_pages(size_t n, size_t ps)
 	return n > (size_t)-1 - (ps - 1) ? 0 : (n + ps - 1) & ~(ps - 1);
 }
 
+/* Releases a reservation, trying once more when a hook refuses: a
+ * failure leaves nothing mapped. */
+static void rtm_stack_unmap(uintptr_t base, size_t size, size_t ready)
+{
+	for (int tries = 0; tries < 2 && rtm_vm_release_mapped((void *)base, size, ready); tries++)
+		;
+}
+
 /* Reserves and commits [base, base + commit) of a new region of size
  * bytes: its base, or 0 with *err set and nothing left mapped. */
 static uintptr_t rtm_stack_map(size_t size, size_t commit, int *err)
@@ -26,10 +34,7 @@ static uintptr_t rtm_stack_map(size_t size, size_t commit, int *err)
 	 * to an mprotect of length 0. */
 	*err = commit ? rtm_vm_commit_mapped(r.addr, commit) : 0;
 	if (*err) {
-		/* A hook may refuse the release too: one more try, as the
-		 * arena does, so a failure leaves nothing mapped. */
-		for (int tries = 0; tries < 2 && rtm_vm_release_mapped(r.addr, size, 0); tries++)
-			;
+		rtm_stack_unmap((uintptr_t)r.addr, size, 0);
 		return 0;
 	}
 	return (uintptr_t)r.addr;
@@ -123,9 +128,7 @@ struct rtm_stack_chunk *rtm_stack_chunk_map(struct rtm_stack_pool *p, int *err)
 		*err = rtm_vm_commit_mapped((void *)lo, p->size);
 	}
 	if (*err) {
-		for (int tries = 0; tries < 2 && rtm_vm_release_mapped((void *)base, size, ready);
-		     tries++)
-			;
+		rtm_stack_unmap(base, size, ready);
 		return 0;
 	}
 	if (p->name)
@@ -166,12 +169,16 @@ void rtm_stack_pool_destroy(rtm_stack_pool *p)
 
 	if (!p)
 		return;
+	/* A hook may refuse a release: one more try each, as the arena
+	 * does. (A refused release leaves the chunk's header mapped: it can
+	 * be read again.) */
 	for (c = atomic_load_explicit(&p->chunks, memory_order_acquire); c; c = next) {
 		next = c->next;
-		(void)rtm_stack_chunk_unmap(p, c);
+		if (rtm_stack_chunk_unmap(p, c))
+			(void)rtm_stack_chunk_unmap(p, c);
 	}
 	rtm_poison_drop(p, p->hdr_size);
-	(void)rtm_vm_release_mapped(p, p->hdr_size, p->hdr_size);
+	rtm_stack_unmap((uintptr_t)p, p->hdr_size, p->hdr_size);
 }
 
 struct rtm_stack_stats rtm_stack_pool_stats(const rtm_stack_pool *p)

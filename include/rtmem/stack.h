@@ -91,8 +91,9 @@ struct rtm_stack_stats {
 rtm_stack_pool *rtm_stack_pool_create(const struct rtm_stack_config *cfg);
 
 /* Releases every reservation of the pool, stacks acquired or not (using
- * one afterwards faults). NULL: nothing. A release the OS refuses leaves
- * that reservation mapped and goes on with the rest. */
+ * one afterwards faults). NULL: nothing. A release the OS refuses is
+ * tried once more; refused twice, that reservation stays mapped and the
+ * rest still go. */
 void rtm_stack_pool_destroy(rtm_stack_pool *p);
 
 /* A stack for *out, cached if one is, else fresh.
@@ -120,7 +121,11 @@ int rtm_stack_acquire(rtm_stack_pool *p, struct rtm_stack *out);
  *   other RTM_E*  the OS refused to take the pages back: the stack is
  *               cached all the same (the pool never loses it), its
  *               pages stay resident, and under RTM_STACK_ZERO it was
- *               zeroed by hand instead.
+ *               zeroed by hand instead. Windows, where giving pages back
+ *               is a decommit and a commit: when the commit is refused
+ *               and a second commit too, the slot goes back unused and
+ *               decommitted (released all the same; the next acquire
+ *               that takes it commits it).
  * Windows: giving the pages back is a decommit and a commit (two calls). */
 int rtm_stack_release(rtm_stack_pool *p, const struct rtm_stack *s);
 

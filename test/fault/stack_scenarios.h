@@ -20,18 +20,4 @@
 
 struct rtm_stack_config stack_fault_config(unsigned flags, size_t limit);
 
-/* Known defects of the pool under faults: the scenarios spare the calls
- * whose failure shows them (scenario.h), and stack_defects.c has a test
- * for each that passes while the defect is there. */
-#define STACK_DEFECT_DESTROY                                                              \
-	"D1: rtm_stack_pool_destroy tries a refused release once: the reservation stays " \
-	"mapped"
-#define STACK_DEFECT_RECOMMIT                                                             \
-	"D2: a release whose purge's recommit is refused (Windows) caches a stack whose "  \
-	"purged pages are reserved, not committed"
-
-/* stack_defects.c: a test per known defect, for the driver's suite. */
-struct TCase;
-void add_stack_defect_tests(struct TCase *tc);
-
 #endif

@@ -31,7 +31,7 @@
 #define KiB ((size_t)1 << 10)
 #define MiB ((size_t)1 << 20)
 
-static unsigned fault_points_total, fault_points_spared;
+static unsigned fault_points_total;
 
 static int stats_equal(struct rtm_arena_stats a, struct rtm_arena_stats b)
 {
@@ -411,19 +411,18 @@ static void across_cleanup(void **state)
 #endif
 
 static const struct scenario scenarios[] = {
-	{ "reserve with alignment trimming", no_setup, reserve_run, reserve_cleanup, NULL },
-	{ "commit and decommit", commit_setup, commit_run, commit_cleanup, NULL },
-	{ "arena create", no_setup, create_run, arena_cleanup, NULL },
-	{ "arena grow", arena_setup, grow_run, arena_cleanup, NULL },
-	{ "arena reset with retain", filled_setup, reset_run, reset_cleanup, NULL },
-	{ "arena rewind across blocks", rewind_setup, rewind_run, rewind_cleanup, NULL },
-	{ "arena destroy", filled_setup, destroy_run, nothing, NULL },
-	{ "arena with guard and huge pages", no_setup, flags_run, arena_cleanup, NULL },
-	{ "arena resize and zeroed", arena_setup, resize_run, arena_cleanup, NULL },
-	{ "region lifecycle", no_setup, lifecycle_run, lifecycle_cleanup, NULL },
+	{ "reserve with alignment trimming", no_setup, reserve_run, reserve_cleanup },
+	{ "commit and decommit", commit_setup, commit_run, commit_cleanup },
+	{ "arena create", no_setup, create_run, arena_cleanup },
+	{ "arena grow", arena_setup, grow_run, arena_cleanup },
+	{ "arena reset with retain", filled_setup, reset_run, reset_cleanup },
+	{ "arena rewind across blocks", rewind_setup, rewind_run, rewind_cleanup },
+	{ "arena destroy", filled_setup, destroy_run, nothing },
+	{ "arena with guard and huge pages", no_setup, flags_run, arena_cleanup },
+	{ "arena resize and zeroed", arena_setup, resize_run, arena_cleanup },
+	{ "region lifecycle", no_setup, lifecycle_run, lifecycle_cleanup },
 #if defined(_WIN32)
-	{ "commit and decommit across reservations", across_setup, across_run, across_cleanup,
-	  NULL },
+	{ "commit and decommit across reservations", across_setup, across_run, across_cleanup },
 #endif
 };
 
@@ -461,25 +460,16 @@ static void run_once(const struct scenario *sc, int mode, unsigned fail_at,
 	sc->cleanup(&state);
 }
 
-/* FAULT_STRICT=1: fail the calls scenarios spare for known defects too. */
-static int strict(void)
-{
-	const char *v = getenv("FAULT_STRICT");
-
-	return v && strcmp(v, "1") == 0;
-}
-
 static const char *call_name(const struct fault_plan *clean, unsigned k)
 {
 	return k <= FAULT_LOG ? fault_op_name(clean->log[k - 1].op) : "?";
 }
 
 /* The scenario with no fault, counting its OS calls n, then n more times
- * failing call k (unless the scenario spares it): after each, the address
- * space and the totals are as before. Snapshots are taken outside
- * assertions (Check may allocate, and on Linux malloc may map), messages
- * built only on failure. *spared: the calls spared. */
-static unsigned run_mode(const struct scenario *sc, int mode, unsigned *spared)
+ * failing call k: after each, the address space and the totals are as
+ * before. Snapshots are taken outside assertions (Check may allocate, and
+ * on Linux malloc may map), messages built only on failure. */
+static unsigned run_mode(const struct scenario *sc, int mode)
 {
 	static struct fault_plan clean, plan;
 	struct maps_snapshot m0, m1;
@@ -491,18 +481,8 @@ static unsigned run_mode(const struct scenario *sc, int mode, unsigned *spared)
 	v0 = rtm_vm_stats();
 	run_once(sc, mode, 0, &clean);
 	n = clean.calls;
-	*spared = 0;
 	ck_assert_msg(n > 0, "%s (%s) makes no OS call?", sc->name, fault_mode_name(mode));
 	for (unsigned k = 1; k <= n; k++) {
-		const char *defect = sc->spare && !strict() ? sc->spare(&clean, k) : NULL;
-
-		if (defect) {
-			printf("fault injection: %s (%s), call %u/%u (%s) spared: "
-			       "known defect %s\n",
-			       sc->name, fault_mode_name(mode), k, n, call_name(&clean, k), defect);
-			++*spared;
-			continue;
-		}
 		run_once(sc, mode, k, &plan);
 		m1 = maps_snapshot();
 		v1 = rtm_vm_stats();
@@ -523,30 +503,24 @@ static unsigned run_mode(const struct scenario *sc, int mode, unsigned *spared)
 
 static void run_scenario(const struct scenario *sc)
 {
-	unsigned n[FAULT_MODES], all = 0, spared = 0;
+	unsigned n[FAULT_MODES], all = 0;
 
 	/* Without fork (Windows) a test that a failed assertion ended
 	 * inside a scenario left the fault table installed. */
 	fault_remove();
 	(void)rtm_page_size(); /* its one-time probe is not part of any scenario */
 	for (int mode = 0; mode < FAULT_MODES; mode++) {
-		unsigned s;
-
-		n[mode] = run_mode(sc, mode, &s);
+		n[mode] = run_mode(sc, mode);
 		fault_points_mode[mode] += n[mode];
 		all += n[mode];
-		spared += s;
 	}
 	fault_points_total += all;
-	fault_points_spared += spared;
 #if FAULT_MODES == 1
 	printf("fault injection: %-40s %3u fault points", sc->name, all);
 #else
 	printf("fault injection: %-40s %3u fault points (%s %u, %s %u)", sc->name, all,
 	       fault_mode_name(0), n[0], fault_mode_name(1), n[1]);
 #endif
-	if (spared)
-		printf(", %u spared", spared);
 	printf("\n");
 }
 
@@ -559,7 +533,7 @@ END_TEST
 START_TEST(fault_points_counted)
 {
 	/* All scenarios in one process, for the total that TESTING.md quotes. */
-	fault_points_total = fault_points_spared = 0;
+	fault_points_total = 0;
 	memset(fault_points_mode, 0, sizeof fault_points_mode);
 	for (unsigned i = 0; i < n_scenarios; i++)
 		run_scenario(all_scenarios[i]);
@@ -569,8 +543,7 @@ START_TEST(fault_points_counted)
 	printf("fault injection: %u fault points in all (%s %u, %s %u)", fault_points_total,
 	       fault_mode_name(0), fault_points_mode[0], fault_mode_name(1), fault_points_mode[1]);
 #endif
-	printf(", %u spared for known defects%s\n", fault_points_spared,
-	       strict() ? " (FAULT_STRICT: none)" : "");
+	printf("\n");
 	ck_assert_uint_gt(fault_points_total, 0);
 }
 END_TEST
@@ -658,7 +631,6 @@ int main(void)
 	list_scenarios();
 	tcase_add_loop_test(tc, fault_scenario, 0, (int)n_scenarios);
 	tcase_add_test(tc, fault_points_counted);
-	add_stack_defect_tests(tc);
 	suite_add_tcase(s, tc);
 #if defined(_WIN32)
 	return run_suite(s);

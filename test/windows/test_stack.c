@@ -51,7 +51,8 @@ static int refused(int op, unsigned long type)
 	rec.calls[op]++;
 	if (op != rec.refuse_op || !(type & rec.refuse_type))
 		return 0;
-	return ++rec.seen == rec.refuse_nth;
+	/* refuse_nth 0: every such call. */
+	return ++rec.seen == rec.refuse_nth || rec.refuse_nth == 0;
 }
 
 static rtm_mmap_result h_alloc(void *ctx, void *addr, size_t n, unsigned long type,
@@ -582,6 +583,59 @@ START_TEST(a_refused_purge_still_caches_the_stack)
 }
 END_TEST
 
+/* A release whose purge's commit (the second half: decommit, then
+ * commit) is refused: the pool commits the range again, so the stack is
+ * cached, committed, reading zero past keep_resident. */
+START_TEST(a_refused_recommit_is_made_good)
+{
+	rtm_stack_pool *p = pool(64 * KiB, 0, 16 * KiB, 0, RTM_STACK_ZERO);
+	struct rtm_stack s, again;
+	struct rtm_stack_stats st;
+
+	ck_assert_int_eq(rtm_stack_acquire(p, &s), 0);
+	memset(s.lo, 0x72, 64 * KiB);
+	st = rtm_stack_pool_stats(p);
+	rec_begin(H_ALLOC, MEM_COMMIT, 1);
+	ck_assert_int_eq(rtm_stack_release(p, &s), RTM_ENOMEM);
+	rec_end();
+	ck_assert_uint_eq(rtm_stack_pool_stats(p).cached, st.cached + 1);
+	ck_assert_uint_eq(rtm_stack_pool_stats(p).committed, st.committed);
+	ck_assert_uint_eq(committed_in(s.lo, 64 * KiB), 64 * KiB);
+	ck_assert_int_eq(rtm_stack_acquire(p, &again), 0);
+	ck_assert_ptr_eq(again.lo, s.lo);
+	ck_assert_int_eq(first_not(again.lo, 64 * KiB, 0), -1);
+	rtm_stack_pool_destroy(p);
+}
+END_TEST
+
+/* Every commit refused: the purged range cannot be made whole, so the
+ * slot goes back unused and decommitted (stack.h), and the next acquire
+ * commits it again. */
+START_TEST(a_stack_that_cannot_be_made_whole_goes_back_unused)
+{
+	rtm_stack_pool *p = pool(64 * KiB, 0, 16 * KiB, 0, 0);
+	struct rtm_stack s, again;
+	struct rtm_stack_stats st;
+
+	ck_assert_int_eq(rtm_stack_acquire(p, &s), 0);
+	memset(s.lo, 0x73, 64 * KiB);
+	st = rtm_stack_pool_stats(p);
+	rec_begin(H_ALLOC, MEM_COMMIT, 0);
+	ck_assert_int_eq(rtm_stack_release(p, &s), RTM_ENOMEM);
+	rec_end();
+	ck_assert_uint_eq(rtm_stack_pool_stats(p).acquired, st.acquired - 1);
+	ck_assert_uint_eq(rtm_stack_pool_stats(p).cached, st.cached);
+	ck_assert_uint_eq(rtm_stack_pool_stats(p).committed, st.committed - 64 * KiB);
+	ck_assert_uint_eq(committed_in(s.lo, 64 * KiB), 0);
+	ck_assert_int_eq(rtm_stack_acquire(p, &again), 0);
+	ck_assert_ptr_eq(again.lo, s.lo);
+	ck_assert_uint_eq(committed_in(again.lo, 64 * KiB), 64 * KiB);
+	ck_assert_int_eq(first_not(again.lo, 64 * KiB, 0), -1);
+	ck_assert_uint_eq(rtm_stack_pool_stats(p).committed, st.committed);
+	rtm_stack_pool_destroy(p);
+}
+END_TEST
+
 /* ---- guards fault: in a child process ---- */
 
 /* How a child ended (as test_faults.c). */
@@ -961,6 +1015,8 @@ int main(int argc, char **argv)
 		tcase_add_test(tc, a_refused_chunk_leaves_nothing);
 		tcase_add_test(tc, a_refused_stack_commit_changes_nothing);
 		tcase_add_test(tc, a_refused_purge_still_caches_the_stack);
+		tcase_add_test(tc, a_refused_recommit_is_made_good);
+		tcase_add_test(tc, a_stack_that_cannot_be_made_whole_goes_back_unused);
 	}
 	suite_add_tcase(s, tc);
 	return run_suite(s);
