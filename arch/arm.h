@@ -22,6 +22,10 @@
 #define RTM_NR_read       3
 #define RTM_NR_write      4
 #define RTM_NR_close      6
+#define RTM_NR_memfd_create 385
+#define RTM_NR_ftruncate  93
+#define RTM_NR_fcntl      55
+#define RTM_NR_membarrier 389
 #define RTM_NR_getpid     20
 #define RTM_NR_kill       37
 #define RTM_NR_munmap     91

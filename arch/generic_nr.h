@@ -6,6 +6,10 @@
 
 #define RTM_NR_openat     56
 #define RTM_NR_close      57
+#define RTM_NR_memfd_create 279
+#define RTM_NR_ftruncate  46
+#define RTM_NR_fcntl      25
+#define RTM_NR_membarrier 283
 #define RTM_NR_read       63
 #define RTM_NR_write      64
 #define RTM_NR_exit_group 94

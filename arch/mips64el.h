@@ -21,6 +21,10 @@
 #define RTM_NR_read       5000
 #define RTM_NR_write      5001
 #define RTM_NR_close      5003
+#define RTM_NR_memfd_create 5314
+#define RTM_NR_ftruncate  5075
+#define RTM_NR_fcntl      5070
+#define RTM_NR_membarrier 5318
 #define RTM_NR_mmap       5009
 #define RTM_NR_mprotect   5010
 #define RTM_NR_munmap     5011

@@ -18,6 +18,10 @@
 #define RTM_NR_read       3
 #define RTM_NR_write      4
 #define RTM_NR_close      6
+#define RTM_NR_memfd_create 350
+#define RTM_NR_ftruncate  93
+#define RTM_NR_fcntl      55
+#define RTM_NR_membarrier 356
 #define RTM_NR_getpid     20
 #define RTM_NR_kill       37
 #define RTM_NR_mmap       90

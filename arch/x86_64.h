@@ -15,6 +15,10 @@
 #define RTM_NR_read       0
 #define RTM_NR_write      1
 #define RTM_NR_close      3
+#define RTM_NR_memfd_create 319
+#define RTM_NR_ftruncate  77
+#define RTM_NR_fcntl      72
+#define RTM_NR_membarrier 324
 #define RTM_NR_mmap       9
 #define RTM_NR_mprotect   10
 #define RTM_NR_munmap     11

@@ -7,6 +7,7 @@
 #include <elf.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/membarrier.h>
 #include <linux/prctl.h>
 #include <stdio.h>
 #include <sys/mman.h>
@@ -17,6 +18,7 @@
 #include <rtmem/syscall.h>
 
 #include "kabi.h"
+#include "sys/linux/code_flags.h"
 #include "sys/linux/open_flags.h"
 
 #define SAME(rtm, sys) _Static_assert((rtm) == (sys), #rtm " differs from " #sys)
@@ -33,6 +35,10 @@ SAME(RTM_NR_msync, SYS_msync);
 SAME(RTM_NR_openat, SYS_openat);
 SAME(RTM_NR_read, SYS_read);
 SAME(RTM_NR_close, SYS_close);
+SAME(RTM_NR_memfd_create, SYS_memfd_create);
+SAME(RTM_NR_ftruncate, SYS_ftruncate);
+SAME(RTM_NR_fcntl, SYS_fcntl);
+SAME(RTM_NR_membarrier, SYS_membarrier);
 /* Where mmap2 exists it is the one to use: the plain mmap of those
  * architectures takes a byte offset of only 32 bits. */
 #ifdef SYS_mmap2
@@ -61,6 +67,31 @@ SAME(RTM_MAP_FIXED_NOREPLACE, MAP_FIXED_NOREPLACE);
 SAME(RTM_MADV_NORMAL, MADV_NORMAL);
 SAME(RTM_MADV_DONTNEED, MADV_DONTNEED);
 SAME(RTM_MADV_FREE, MADV_FREE);
+SAME(RTM_MADV_REMOVE, MADV_REMOVE);
+SAME(RTM_MADV_DONTFORK, MADV_DONTFORK);
+
+/* What a code region asks for (sys/linux/code_flags.h). MFD_EXEC and
+ * F_SEAL_FUTURE_WRITE are newer than some C libraries' headers: their
+ * values are the kernel's uapi ones (Linux 6.3, 5.1). */
+SAME(RTM_MFD_CLOEXEC, MFD_CLOEXEC);
+SAME(RTM_MFD_ALLOW_SEALING, MFD_ALLOW_SEALING);
+#ifdef MFD_EXEC
+SAME(RTM_MFD_EXEC, MFD_EXEC);
+#else
+SAME(RTM_MFD_EXEC, 0x0010U);
+#endif
+SAME(RTM_F_ADD_SEALS, F_ADD_SEALS);
+SAME(RTM_F_SEAL_SHRINK, F_SEAL_SHRINK);
+SAME(RTM_F_SEAL_GROW, F_SEAL_GROW);
+#ifdef F_SEAL_FUTURE_WRITE
+SAME(RTM_F_SEAL_FUTURE_WRITE, F_SEAL_FUTURE_WRITE);
+#else
+SAME(RTM_F_SEAL_FUTURE_WRITE, 0x0010);
+#endif
+SAME(RTM_MEMBARRIER_CMD_QUERY, MEMBARRIER_CMD_QUERY);
+SAME(RTM_MEMBARRIER_CMD_PRIVATE_EXPEDITED_SYNC_CORE, MEMBARRIER_CMD_PRIVATE_EXPEDITED_SYNC_CORE);
+SAME(RTM_MEMBARRIER_CMD_REGISTER_PRIVATE_EXPEDITED_SYNC_CORE,
+     MEMBARRIER_CMD_REGISTER_PRIVATE_EXPEDITED_SYNC_CORE);
 SAME(RTM_MADV_HUGEPAGE, MADV_HUGEPAGE);
 SAME(RTM_MADV_NOHUGEPAGE, MADV_NOHUGEPAGE);
 /* glibc 2.36 (Debian 12) predates MADV_COLLAPSE (Linux 6.1): then the
