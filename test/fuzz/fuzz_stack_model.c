@@ -24,7 +24,7 @@ void fs_pool_track(unsigned i, rtm_stack_pool *p, size_t size, size_t guard, siz
 	pl->limit = limit;
 	pl->zero = zero;
 	pl->unreachable = unreachable;
-	pl->n = pl->held = 0;
+	pl->n = pl->held = pl->cached = 0;
 	pl->st = rtm_stack_pool_stats(p);
 	FS_CHECK(pl->st.acquired == 0 && pl->st.cached == 0);
 	FS_CHECK(pl->st.committed > 0 && pl->st.committed <= pl->st.reserved);
@@ -41,7 +41,7 @@ void fs_pool_forget(unsigned i)
 		fs.ghost_hi[g] = pl->s[k].hi;
 	}
 	pl->p = NULL;
-	pl->n = pl->held = 0;
+	pl->n = pl->held = pl->cached = 0;
 }
 
 long fs_find(unsigned i, uintptr_t lo, uintptr_t hi)
@@ -49,7 +49,7 @@ long fs_find(unsigned i, uintptr_t lo, uintptr_t hi)
 	const struct fs_pool *pl = &fs.pool[i];
 
 	for (size_t k = 0; k < pl->n; k++)
-		if (pl->s[k].lo == lo && pl->s[k].hi == hi)
+		if (pl->s[k].lo == lo && pl->s[k].hi == hi && pl->s[k].state != FS_RETIRED)
 			return (long)k;
 	return -1;
 }
@@ -57,7 +57,7 @@ long fs_find(unsigned i, uintptr_t lo, uintptr_t hi)
 long fs_pick(unsigned i, enum fs_state st, unsigned pick)
 {
 	const struct fs_pool *pl = &fs.pool[i];
-	size_t in_state = st == FS_HELD ? pl->held : pl->n - pl->held;
+	size_t in_state = st == FS_HELD ? pl->held : pl->cached;
 
 	if (!in_state)
 		return -1;
@@ -96,7 +96,7 @@ void fs_check_handed_out(unsigned i, const struct rtm_stack *s, long self)
 		for (size_t k = 0; k < q->n; k++) {
 			uintptr_t c, d;
 
-			if (j == i && (long)k == self)
+			if ((j == i && (long)k == self) || q->s[k].state == FS_RETIRED)
 				continue;
 			guarded(q, q->s[k].lo, q->s[k].hi, &c, &d);
 			if (a < d && c < b)
@@ -115,9 +115,14 @@ size_t fs_add(unsigned i, uintptr_t lo, uintptr_t hi)
 {
 	struct fs_pool *pl = &fs.pool[i];
 	struct fs_stack *st;
+	size_t k = 0;
 
-	FS_CHECK(pl->n < FS_MAX_STACKS);
-	st = &pl->s[pl->n];
+	while (k < pl->n && pl->s[k].state != FS_RETIRED)
+		k++;
+	FS_CHECK(k < FS_MAX_STACKS);
+	if (k == pl->n)
+		pl->n++;
+	st = &pl->s[k];
 	memset(st, 0, sizeof *st);
 	st->lo = lo;
 	st->hi = hi;
@@ -125,7 +130,7 @@ size_t fs_add(unsigned i, uintptr_t lo, uintptr_t hi)
 	st->pat = 0;
 	st->zero = 0; /* a fresh commit reads zero */
 	pl->held++;
-	return pl->n++;
+	return k;
 }
 
 /* The bytes at depths [d0, d1) from the start of use. */
@@ -184,7 +189,7 @@ void fs_write(unsigned i, size_t k, size_t depth)
 		fz_fill(m, 0, depth, phase_at(st, m), st->x);
 }
 
-void fs_released(unsigned i, size_t k, int purged)
+void fs_released(unsigned i, size_t k, int purge, int err)
 {
 	struct fs_pool *pl = &fs.pool[i];
 	struct fs_stack *st = &pl->s[k];
@@ -193,6 +198,7 @@ void fs_released(unsigned i, size_t k, int purged)
 	FS_CHECK(st->state == FS_HELD);
 	st->state = FS_CACHED;
 	pl->held--;
+	pl->cached++;
 	if (pl->zero) {
 		/* Cleared by hand where nothing was purged (all of it, if the
 		 * purge was refused or there was none), the rest by the OS. */
@@ -200,8 +206,19 @@ void fs_released(unsigned i, size_t k, int purged)
 		st->zero = 0;
 		return;
 	}
-	if (!purged)
+	if (!purge)
 		return; /* resident, as its holder left it */
+	if (err) {
+		/* Resident (stack.h). On Linux the refused purge changed
+		 * nothing. A Windows purge is a decommit and a commit: when
+		 * the commit was refused, the decommit had gone through and
+		 * the commit back gave zero pages. */
+#if defined(_WIN32)
+		if (st->pat > keep)
+			st->pat = keep;
+#endif
+		return;
+	}
 	/* The kept part stays as its holder left it. What went back reads
 	 * zero: stack.h says its contents are gone, and both systems give
 	 * zero pages (MADV_DONTNEED on private anonymous memory; a decommit
@@ -212,6 +229,15 @@ void fs_released(unsigned i, size_t k, int purged)
 		st->zero = keep;
 }
 
+void fs_retired(unsigned i, size_t k)
+{
+	struct fs_pool *pl = &fs.pool[i];
+
+	FS_CHECK(pl->s[k].state == FS_HELD);
+	pl->s[k].state = FS_RETIRED;
+	pl->held--;
+}
+
 void fs_reacquired(unsigned i, size_t k)
 {
 	struct fs_pool *pl = &fs.pool[i];
@@ -220,6 +246,7 @@ void fs_reacquired(unsigned i, size_t k)
 	FS_CHECK(st->state == FS_CACHED);
 	st->state = FS_HELD;
 	pl->held++;
+	pl->cached--;
 	/* RTM_STACK_ZERO: every acquired stack reads as zeros. */
 	if (pl->zero)
 		FS_CHECK(st->pat == 0 && st->zero == 0);
@@ -238,16 +265,19 @@ void fs_check_pools(void)
 			continue;
 		s = rtm_stack_pool_stats(pl->p);
 		FS_CHECK(s.acquired == pl->held);
-		FS_CHECK(s.cached == pl->n - pl->held);
+		FS_CHECK(s.cached == pl->cached);
 		if (pl->limit)
 			FS_CHECK(s.acquired <= pl->limit);
 		/* Nothing is given back while the pool lives: cached stacks
-		 * stay committed. */
+		 * stay committed (a retired slot is the one exception, which
+		 * release_held sees). */
 		FS_CHECK(s.reserved >= pl->st.reserved && s.committed >= pl->st.committed);
 		FS_CHECK(s.committed <= s.reserved);
 		if (!pl->unreachable) {
-			FS_CHECK(s.committed > pl->n * pl->size); /* and the header */
-			FS_CHECK(s.reserved > pl->n * (pl->size + pl->guard));
+			size_t live = pl->held + pl->cached;
+
+			FS_CHECK(s.committed > live * pl->size); /* and the header */
+			FS_CHECK(s.reserved > live * (pl->size + pl->guard));
 		}
 		pl->st = s;
 		reserved += s.reserved;
@@ -261,5 +291,5 @@ int fs_pool_full(unsigned i)
 {
 	const struct fs_pool *pl = &fs.pool[i];
 
-	return pl->n == FS_MAX_STACKS;
+	return pl->held + pl->cached == FS_MAX_STACKS;
 }

@@ -37,7 +37,9 @@
 		}                                                                             \
 	} while (0)
 
-enum fs_state { FS_HELD = 1, FS_CACHED };
+/* Retired: released, but its slot went back unused (stack.h: when the
+ * pages could not be made whole again); a stranger until handed out anew. */
+enum fs_state { FS_HELD = 1, FS_CACHED, FS_RETIRED };
 
 struct fs_stack {
 	uintptr_t lo, hi;
@@ -54,7 +56,7 @@ struct fs_pool {
 	int unreachable; /* a slot no address space holds: every acquire fails */
 	struct rtm_stack_stats st; /* as of the last check */
 	struct fs_stack s[FS_MAX_STACKS];
-	size_t n, held; /* stacks known, and how many of them are held */
+	size_t n, held, cached; /* records, and how many are held and cached */
 };
 
 struct fs_model {
@@ -79,7 +81,7 @@ void fs_pool_track(unsigned i, rtm_stack_pool *p, size_t size, size_t guard, siz
 /* Forgets slot i's pool (destroyed): its stacks become ghosts. */
 void fs_pool_forget(unsigned i);
 
-/* The stack of pool i that is exactly [lo, hi), or -1. */
+/* The stack of pool i that is exactly [lo, hi) (held or cached), or -1. */
 long fs_find(unsigned i, uintptr_t lo, uintptr_t hi);
 
 /* The pick-th (modulo their number) stack of pool i in state st, or -1. */
@@ -90,7 +92,8 @@ long fs_pick(unsigned i, enum fs_state st, unsigned pick);
  * record `self` of pool i, the stack itself when it was cached). */
 void fs_check_handed_out(unsigned i, const struct rtm_stack *s, long self);
 
-/* Adds a stack never seen before, held, reading zero. Its index. */
+/* Adds a stack the pool handed out fresh (never seen, or retired):
+ * held, reading zero. Its index. */
 size_t fs_add(unsigned i, uintptr_t lo, uintptr_t hi);
 
 /* The stack's bytes are what the model knows them to be. */
@@ -99,9 +102,12 @@ void fs_verify(unsigned i, size_t k);
 /* Writes a new pattern over [0, depth) from the start of use. */
 void fs_write(unsigned i, size_t k, size_t depth);
 
-/* The model's side of a release that the pool accepted; purged: the
- * pages past keep_resident went back to the OS (no refusal). */
-void fs_released(unsigned i, size_t k, int purged);
+/* The model's side of a release that cached stack k: purge, it had pages
+ * past keep_resident to give back; err, what the release answered. */
+void fs_released(unsigned i, size_t k, int purge, int err);
+
+/* The model's side of a release that retired stack k's slot. */
+void fs_retired(unsigned i, size_t k);
 
 /* The model's side of an acquire that handed out cached stack k. */
 void fs_reacquired(unsigned i, size_t k);

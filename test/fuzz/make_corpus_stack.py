@@ -12,10 +12,12 @@ Refusal masks count the calls the refusing route may refuse (fuzz_hooks.h),
 which differ between the systems: on Linux a pool's header is a reserve and
 a commit, a chunk a reserve and two commits (its header, its first stack),
 a fresh slot a commit, a purge one madvise; on Windows the same, but a
-purge is a decommit and a commit. A seed here never refuses a purge's
-second call on Windows: that commit refused leaves the stack's pages
-decommitted (a defect reported, not fixed: test/fault/stack_defects.c,
-D2), and the committed corpus must pass."""
+purge is a decommit and a commit. A refused purge is followed by a commit
+of the range back, and that refused too by a decommit that retires the
+slot. No seed here refuses that decommit: the pool then counts the stack
+out of its committed bytes while rtm_vm_stats keeps it, and hands the slot
+out again as fresh with its old bytes (a defect found by this harness,
+reported, not fixed), and the committed corpus must pass."""
 import os
 import sys
 
@@ -266,6 +268,26 @@ SEEDS = {
     "seed-refuse-cached": route(REFUSING, mask(*range(5, 32)))
     + config(size=2, keep=2) + acquire() + write(0, SIZE) + release(0)
     + acquire() + reacquire(0) + reacquire(0) + acquire(),
+    # Refused: the purge's second call on Windows (the commit after its
+    # decommit), which the commit back makes good; on Linux the second
+    # release's madvise. Cached either way.
+    "seed-refuse-purge-commit": route(REFUSING, mask(6))
+    + config(size=4, keep=1) + acquire() + write(0, SIZE) + release(0)
+    + acquire() + write(0, SIZE) + release(0) + acquire() + write(0, KEEP) + release(0),
+    # Refused: the purge and the commit back. The slot goes back unused
+    # and decommitted; the next acquire takes it as fresh, zero.
+    "seed-retire": route(REFUSING, mask(5, 6))
+    + config(size=4, keep=1) + acquire() + write(0, SIZE) + release(0)
+    + acquire() + acquire() + write(0, SIZE) + write(1, KEEP) + release(1) + release(0)
+    + acquire() + acquire(),
+    # A limit of one: a chunk of one slot, which the next acquire must
+    # take again once retired, not a new chunk.
+    "seed-retire-limit": route(REFUSING, mask(5, 6))
+    + config(size=4, keep=1, limit=1) + acquire() + write(0, SIZE) + release(0)
+    + acquire() + write(0, SIZE) + release(0) + acquire(),
+    "seed-retire-zero": route(REFUSING, mask(6, 7))
+    + config(size=3, keep=2, zero=True) + acquire() + write(0, SIZE) + release(0)
+    + acquire() + write(0, SIZE) + release(0) + acquire() + acquire(),
     # Limit before refusal: a pool at its limit makes no call to refuse.
     "seed-refuse-limit": route(REFUSING, mask(5, 6, 7))
     + config(size=1, keep=1, limit=2) + acquire() + acquire() + acquire() + acquire()
