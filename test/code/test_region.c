@@ -66,7 +66,7 @@ static struct rtm_code_buf const_fn(rtm_code *c, uint32_t v)
 
 START_TEST(code_runs_and_patches_run_again)
 {
-	rtm_code *c = region(modes[_i], 0);
+	rtm_code *c = region(modes[_i], 4u << 20);
 	struct rtm_code_buf k[4], add;
 
 	for (uint32_t i = 0; i < 4; i++)
@@ -108,7 +108,7 @@ END_TEST
 START_TEST(published_code_stays_executable_and_views_keep_their_rights)
 {
 	size_t ps = rtm_page_size();
-	rtm_code *c = region(modes[_i], 0);
+	rtm_code *c = region(modes[_i], 4u << 20);
 	struct rtm_code_buf a = const_fn(c, 5), b;
 	struct vma v;
 
@@ -133,7 +133,7 @@ END_TEST
 /* Writing through the executable view faults. */
 START_TEST(writing_the_executable_view_faults)
 {
-	rtm_code *c = region(modes[_i], 0);
+	rtm_code *c = region(modes[_i], 4u << 20);
 	struct rtm_code_buf a = const_fn(c, 5);
 
 	ck_assert_int_eq(rtm_code_publish(c, &a), 0);
@@ -145,7 +145,7 @@ END_TEST
  * faults, while the parent's stays writable. */
 START_TEST(a_forked_child_cannot_write_the_code)
 {
-	rtm_code *c = region(RTM_CODE_DUAL, 0);
+	rtm_code *c = region(RTM_CODE_DUAL, 4u << 20);
 	struct rtm_code_buf a = const_fn(c, 5);
 	pid_t pid;
 	int status;
@@ -233,7 +233,7 @@ END_TEST
 /* Reset frees everything: the same addresses serve new code. */
 START_TEST(reset_gives_the_region_back_for_new_code)
 {
-	rtm_code *c = region(modes[_i], 0);
+	rtm_code *c = region(modes[_i], 4u << 20);
 	struct rtm_code_buf a = const_fn(c, 1), b;
 
 	if (modes[_i] == RTM_CODE_DUAL &&
@@ -325,7 +325,7 @@ static void *caller(void *arg)
 
 START_TEST(threads_run_code_as_it_is_published)
 {
-	rtm_code *c = region(modes[_i], 0);
+	rtm_code *c = region(modes[_i], 4u << 20);
 	pthread_t t[2];
 
 	atomic_store(&published_count, 0);
@@ -354,7 +354,7 @@ START_TEST(hooks_see_every_mapping_and_destroy_gives_all_back)
 	struct rtm_code_buf a;
 
 	rec_begin(NULL);
-	c = region(modes[_i], 0);
+	c = region(modes[_i], 4u << 20);
 	a = const_fn(c, 8);
 	ck_assert_int_eq(rtm_code_publish(c, &a), 0);
 	ck_assert_uint_eq(rec_live_overlap((uintptr_t)a.exec, (uintptr_t)a.exec + a.size), a.size);
