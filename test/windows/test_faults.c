@@ -19,34 +19,12 @@
 #include <rtmem/vm.h>
 
 #include "win_check.h"
+#include "win_child.h"
 #include "win_state.h"
 #include "win_suite.h"
 
 #define KiB ((size_t)1 << 10)
 #define MiB ((size_t)1 << 20)
-
-/* How a child ended. */
-enum {
-	CHILD_NO_FAULT = 10,     /* the access went through */
-	CHILD_FAULT_THERE = 11,  /* an access violation at the address touched */
-	CHILD_FAULT_ELSE = 12,   /* an access violation somewhere else */
-	CHILD_OTHER = 13,        /* another exception */
-	CHILD_SETUP_FAILED = 14, /* the case could not be set up */
-};
-
-static volatile char *child_target;
-
-static LONG CALLBACK child_on_exception(EXCEPTION_POINTERS *e)
-{
-	const EXCEPTION_RECORD *r = e->ExceptionRecord;
-
-	if (r->ExceptionCode != EXCEPTION_ACCESS_VIOLATION)
-		ExitProcess(CHILD_OTHER);
-	/* ExceptionInformation[1]: the inaccessible address. */
-	ExitProcess((char *)r->ExceptionInformation[1] == child_target ? CHILD_FAULT_THERE :
-	                                                                  CHILD_FAULT_ELSE);
-	return EXCEPTION_CONTINUE_SEARCH;
-}
 
 /* ---- the cases: each returns the address to touch, NULL if setup failed ---- */
 
@@ -126,47 +104,19 @@ static const struct fault_case {
 };
 #define NCASES (sizeof cases / sizeof cases[0])
 
-/* The child: set the case up, touch its address once (a write, the
- * stronger test: a read-only page would pass a read). */
+/* The child: set the case up, touch its address once. */
 static int child(const char *name)
 {
-	for (size_t i = 0; i < NCASES; i++) {
-		if (strcmp(cases[i].name, name) != 0)
-			continue;
-		child_target = cases[i].setup();
-		if (!child_target)
-			return CHILD_SETUP_FAILED;
-		AddVectoredExceptionHandler(1, child_on_exception);
-		*child_target = 2;
-		return CHILD_NO_FAULT;
-	}
+	for (size_t i = 0; i < NCASES; i++)
+		if (strcmp(cases[i].name, name) == 0)
+			return win_child_touch(cases[i].setup());
 	return CHILD_SETUP_FAILED;
-}
-
-/* Runs this program again as the child for one case; its exit code. */
-static DWORD run_child(const char *name)
-{
-	char self[MAX_PATH], cmd[2 * MAX_PATH];
-	STARTUPINFOA si = { .cb = sizeof si };
-	PROCESS_INFORMATION pi;
-	DWORD code = 0, got = GetModuleFileNameA(NULL, self, sizeof self);
-
-	ck_assert_msg(got > 0 && got < sizeof self, "GetModuleFileName: error %lu",
-	              (unsigned long)GetLastError());
-	snprintf(cmd, sizeof cmd, "\"%s\" --child %s", self, name);
-	ck_assert_msg(CreateProcessA(self, cmd, NULL, NULL, FALSE, 0, NULL, NULL, &si, &pi),
-	              "CreateProcess: error %lu", (unsigned long)GetLastError());
-	ck_assert_uint_eq(WaitForSingleObject(pi.hProcess, INFINITE), WAIT_OBJECT_0);
-	ck_assert(GetExitCodeProcess(pi.hProcess, &code));
-	CloseHandle(pi.hThread);
-	CloseHandle(pi.hProcess);
-	return code;
 }
 
 START_TEST(touching_the_page_ends_as_promised)
 {
 	const struct fault_case *c = &cases[_i];
-	DWORD code = run_child(c->name);
+	DWORD code = win_run_child(c->name);
 
 	ck_assert_msg(code == (DWORD)c->expect, "%s: child exit %lu, expected %d", c->name,
 	              (unsigned long)code, c->expect);
@@ -178,11 +128,10 @@ int main(int argc, char **argv)
 	Suite *s;
 	TCase *tc;
 
-	if (argc == 3 && strcmp(argv[1], "--child") == 0) {
-		/* No error dialog, no debugger: the handler decides. */
-		SetErrorMode(SEM_FAILCRITICALERRORS | SEM_NOGPFAULTERRORBOX);
-		return child(argv[2]);
-	}
+	const char *name = win_child_name(argc, argv);
+
+	if (name)
+		return child(name);
 	s = suite_create("win_faults");
 	tc = tcase_create("child");
 	tcase_add_loop_test(tc, touching_the_page_ends_as_promised, 0, (int)NCASES);

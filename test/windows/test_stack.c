@@ -21,6 +21,7 @@
 #include <rtmem/vm.h>
 
 #include "win_check.h"
+#include "win_child.h"
 #include "win_state.h"
 #include "win_suite.h"
 
@@ -638,29 +639,8 @@ END_TEST
 
 /* ---- guards fault: in a child process ---- */
 
-/* How a child ended (as test_faults.c). */
-enum {
-	CHILD_NO_FAULT = 10,     /* the access went through */
-	CHILD_FAULT_THERE = 11,  /* an access violation at the address touched */
-	CHILD_FAULT_ELSE = 12,   /* an access violation somewhere else */
-	CHILD_OTHER = 13,        /* another exception */
-	CHILD_SETUP_FAILED = 14, /* the case could not be set up */
-};
-
 #define CHILD_GUARD_PAGES 4
 
-static volatile char *child_target;
-
-static LONG CALLBACK child_on_exception(EXCEPTION_POINTERS *e)
-{
-	const EXCEPTION_RECORD *r = e->ExceptionRecord;
-
-	if (r->ExceptionCode != EXCEPTION_ACCESS_VIOLATION)
-		ExitProcess(CHILD_OTHER);
-	ExitProcess((char *)r->ExceptionInformation[1] == child_target ? CHILD_FAULT_THERE :
-	                                                                  CHILD_FAULT_ELSE);
-	return EXCEPTION_CONTINUE_SEARCH;
-}
 
 /* The second stack of a pool with a guard of several pages (the first
  * stack's top lies right past that guard's far end), touched whole;
@@ -729,42 +709,16 @@ static const struct child_case {
 /* The child: set the case up, write its address once. */
 static int child(const char *name)
 {
-	for (size_t i = 0; i < NCASES; i++) {
-		if (strcmp(cases[i].name, name) != 0)
-			continue;
-		child_target = cases[i].setup(cases[i].cached);
-		if (!child_target)
-			return CHILD_SETUP_FAILED;
-		AddVectoredExceptionHandler(1, child_on_exception);
-		*child_target = 2;
-		return CHILD_NO_FAULT;
-	}
+	for (size_t i = 0; i < NCASES; i++)
+		if (strcmp(cases[i].name, name) == 0)
+			return win_child_touch(cases[i].setup(cases[i].cached));
 	return CHILD_SETUP_FAILED;
-}
-
-static DWORD run_child(const char *name)
-{
-	char self[MAX_PATH], cmd[2 * MAX_PATH];
-	STARTUPINFOA si = { .cb = sizeof si };
-	PROCESS_INFORMATION pi;
-	DWORD code = 0, got = GetModuleFileNameA(NULL, self, sizeof self);
-
-	ck_assert_msg(got > 0 && got < sizeof self, "GetModuleFileName: error %lu",
-	              (unsigned long)GetLastError());
-	snprintf(cmd, sizeof cmd, "\"%s\" --child %s", self, name);
-	ck_assert_msg(CreateProcessA(self, cmd, NULL, NULL, FALSE, 0, NULL, NULL, &si, &pi),
-	              "CreateProcess: error %lu", (unsigned long)GetLastError());
-	ck_assert_uint_eq(WaitForSingleObject(pi.hProcess, INFINITE), WAIT_OBJECT_0);
-	ck_assert(GetExitCodeProcess(pi.hProcess, &code));
-	CloseHandle(pi.hThread);
-	CloseHandle(pi.hProcess);
-	return code;
 }
 
 START_TEST(the_guard_faults_and_the_stack_does_not)
 {
 	const struct child_case *c = &cases[_i];
-	DWORD code = run_child(c->name);
+	DWORD code = win_run_child(c->name);
 
 	ck_assert_msg(code == (DWORD)c->expect, "%s: child exit %lu, expected %d", c->name,
 	              (unsigned long)code, c->expect);
@@ -966,36 +920,15 @@ START_TEST(threads_never_share_a_stack)
 }
 END_TEST
 
-/* Under Wine an access violation in a thread other than the main one,
- * left to the debugger Wine starts, can end the process with exit code 0
- * (a program whose thread writes to NULL exited 0 once in three runs
- * here), which meson counts as a pass. Any exception nothing handles ends
- * this program with exit code 3 instead. */
-static LONG WINAPI last_chance(EXCEPTION_POINTERS *e)
-{
-	char msg[96];
-	DWORD wrote;
-	int n = snprintf(msg, sizeof msg, "unhandled exception %#lx at %p\n",
-	                 (unsigned long)e->ExceptionRecord->ExceptionCode,
-	                 e->ExceptionRecord->ExceptionAddress);
-
-	WriteFile(GetStdHandle(STD_ERROR_HANDLE), msg, (DWORD)n, &wrote, NULL);
-	TerminateProcess(GetCurrentProcess(), 3);
-	return EXCEPTION_EXECUTE_HANDLER;
-}
-
 int main(int argc, char **argv)
 {
 	Suite *s;
 	TCase *tc;
 
-	if (argc == 3 && strcmp(argv[1], "--child") == 0) {
-		/* No error dialog, no debugger: the handler decides. */
-		SetErrorMode(SEM_FAILCRITICALERRORS | SEM_NOGPFAULTERRORBOX);
-		return child(argv[2]);
-	}
-	SetErrorMode(SEM_FAILCRITICALERRORS | SEM_NOGPFAULTERRORBOX);
-	SetUnhandledExceptionFilter(last_chance);
+	const char *name = win_child_name(argc, argv);
+
+	if (name)
+		return child(name);
 	s = suite_create("win_stack");
 	tc = tcase_create("stack");
 	tcase_add_test(tc, defaults_are_256k_stacks_one_guard_page_16k_kept);
