@@ -21,6 +21,7 @@
 #include <rtmem/vm.h>
 
 #include "win_check.h"
+#include "win_rec_hooks.h"
 #include "win_child.h"
 #include "win_state.h"
 #include "win_suite.h"
@@ -31,94 +32,6 @@
 /* With stacks this small a chunk holds a word's worth of slots (one bit
  * each in its free masks: mem/stack_internal.h). */
 #define SLOTS (sizeof(uintptr_t) * 8)
-
-/* ---- a hook table that records and refuses (as test_vm.c's) ---- */
-
-enum { H_ALLOC, H_ALIGNED, H_FREE, H_PROTECT, H_OPS };
-
-static struct {
-	unsigned calls[H_OPS];
-	int refuse_op;             /* -1: none */
-	unsigned long refuse_type; /* of that op, with this type flag */
-	unsigned refuse_nth;       /* the nth such call (1-based) */
-	unsigned seen;             /* such calls so far */
-	void *reserved;            /* what the last reservation returned */
-	void *commit_at;           /* where the last commit was asked */
-	size_t commit_len;
-} rec;
-
-static int refused(int op, unsigned long type)
-{
-	rec.calls[op]++;
-	if (op != rec.refuse_op || !(type & rec.refuse_type))
-		return 0;
-	/* refuse_nth 0: every such call. */
-	return ++rec.seen == rec.refuse_nth || rec.refuse_nth == 0;
-}
-
-static rtm_mmap_result h_alloc(void *ctx, void *addr, size_t n, unsigned long type,
-                               unsigned long protect)
-{
-	rtm_mmap_result no = { NULL, RTM_ENOMEM }, r;
-
-	(void)ctx;
-	if (type & MEM_COMMIT) {
-		rec.commit_at = addr;
-		rec.commit_len = n;
-	}
-	if (refused(H_ALLOC, type))
-		return no;
-	r = rtm_sys_virtual_alloc(addr, n, type, protect);
-	if (!r.err && (type & MEM_RESERVE))
-		rec.reserved = r.addr;
-	return r;
-}
-
-static rtm_mmap_result h_aligned(void *ctx, size_t n, size_t align, unsigned long type,
-                                 unsigned long protect)
-{
-	rtm_mmap_result no = { NULL, RTM_ENOSYS };
-
-	(void)ctx;
-	return refused(H_ALIGNED, type) ? no :
-	                                  rtm_sys_virtual_alloc_aligned(n, align, type, protect);
-}
-
-static int h_free(void *ctx, void *addr, size_t n, unsigned long type)
-{
-	(void)ctx;
-	return refused(H_FREE, type) ? RTM_ENOMEM : rtm_sys_virtual_free(addr, n, type);
-}
-
-static int h_protect(void *ctx, void *addr, size_t n, unsigned long protect, unsigned long *old)
-{
-	(void)ctx;
-	return refused(H_PROTECT, protect) ? RTM_ENOMEM :
-	                                     rtm_sys_virtual_protect(addr, n, protect, old);
-}
-
-static const struct rtm_hooks recorder = { h_alloc, h_aligned, h_free, h_protect, NULL };
-
-/* Installs the recorder; it refuses the nth call of op with type (0: none). */
-static void rec_begin(int op, unsigned long type, unsigned nth)
-{
-	memset(&rec, 0, sizeof rec);
-	rec.refuse_op = type ? op : -1;
-	rec.refuse_type = type;
-	rec.refuse_nth = nth;
-	rtm_set_hooks(&recorder);
-}
-
-static void rec_end(void)
-{
-	rtm_set_hooks(NULL);
-}
-
-static unsigned rec_total(void)
-{
-	return rec.calls[H_ALLOC] + rec.calls[H_ALIGNED] + rec.calls[H_FREE] +
-	       rec.calls[H_PROTECT];
-}
 
 /* ---- helpers ---- */
 

@@ -11,86 +11,13 @@
 #include <rtmem/vm.h>
 
 #include "win_check.h"
+#include "win_rec_hooks.h"
 #include "win_state.h"
 #include "win_suite.h"
 
 #define KiB  ((size_t)1 << 10)
 #define MiB  ((size_t)1 << 20)
 #define GRAN ((size_t)64 * KiB)
-
-/* ---- a hook table that records and refuses ---- */
-
-enum { H_ALLOC, H_ALIGNED, H_FREE, H_PROTECT, H_OPS };
-
-static struct {
-	unsigned calls[H_OPS];
-	unsigned long types[H_OPS]; /* the type flags seen, or-ed */
-	int refuse_op;              /* -1: none */
-	unsigned long refuse_type;  /* of that op, with this type flag */
-	unsigned refuse_nth;        /* the nth such call (1-based), 0: every one */
-	unsigned seen;              /* such calls so far */
-	int no_alloc2;              /* refuse every VirtualAlloc2, as a system without it */
-} rec;
-
-static int refused(int op, unsigned long type)
-{
-	rec.calls[op]++;
-	rec.types[op] |= type;
-	if (op != rec.refuse_op || !(type & rec.refuse_type))
-		return 0;
-	rec.seen++;
-	return rec.refuse_nth == 0 || rec.seen == rec.refuse_nth;
-}
-
-static rtm_mmap_result h_alloc(void *ctx, void *addr, size_t n, unsigned long type,
-                               unsigned long protect)
-{
-	rtm_mmap_result no = { NULL, RTM_ENOMEM };
-
-	(void)ctx;
-	return refused(H_ALLOC, type) ? no : rtm_sys_virtual_alloc(addr, n, type, protect);
-}
-
-static rtm_mmap_result h_aligned(void *ctx, size_t n, size_t align, unsigned long type,
-                                 unsigned long protect)
-{
-	rtm_mmap_result no = { NULL, RTM_ENOSYS };
-
-	(void)ctx;
-	if (refused(H_ALIGNED, type) || rec.no_alloc2)
-		return no;
-	return rtm_sys_virtual_alloc_aligned(n, align, type, protect);
-}
-
-static int h_free(void *ctx, void *addr, size_t n, unsigned long type)
-{
-	(void)ctx;
-	return refused(H_FREE, type) ? RTM_ENOMEM : rtm_sys_virtual_free(addr, n, type);
-}
-
-static int h_protect(void *ctx, void *addr, size_t n, unsigned long protect, unsigned long *old)
-{
-	(void)ctx;
-	return refused(H_PROTECT, protect) ? RTM_ENOMEM :
-	                                     rtm_sys_virtual_protect(addr, n, protect, old);
-}
-
-static const struct rtm_hooks recorder = { h_alloc, h_aligned, h_free, h_protect, NULL };
-
-/* Installs the recorder; it refuses the nth call of op with type (0: none). */
-static void rec_begin(int op, unsigned long type, unsigned nth)
-{
-	memset(&rec, 0, sizeof rec);
-	rec.refuse_op = type ? op : -1;
-	rec.refuse_type = type;
-	rec.refuse_nth = nth;
-	rtm_set_hooks(&recorder);
-}
-
-static void rec_end(void)
-{
-	rtm_set_hooks(NULL);
-}
 
 /* ---- helpers ---- */
 

@@ -1,0 +1,116 @@
+/* A hook table over the VirtualAlloc layer that records every call and
+ * refuses chosen ones (test_vm.c, test_stack.c):
+ *
+ *   rec_begin(op, type, nth)  installs it: it refuses the nth call of op
+ *                             (H_*) with a type (or, for H_PROTECT,
+ *                             protection) flag of type, every such call
+ *                             when nth is 0; type 0: none
+ *   rec.no_alloc2             set: every VirtualAlloc2 answers RTM_ENOSYS,
+ *                             as on a system without it
+ *   rec.calls[op], rec.types[op]  calls made, type flags seen (or-ed)
+ *   rec.reserved              what the last reservation returned
+ *   rec.commit_at, commit_len where the last commit was asked, and how much
+ *   rec_end()                 puts the raw calls back
+ *
+ * One recorder per program, used from one thread. */
+#ifndef TEST_WINDOWS_WIN_REC_HOOKS_H
+#define TEST_WINDOWS_WIN_REC_HOOKS_H
+
+#include <string.h>
+
+#include <windows.h>
+
+#include <rtmem/sys.h>
+
+enum { H_ALLOC, H_ALIGNED, H_FREE, H_PROTECT, H_OPS };
+
+static struct {
+	unsigned calls[H_OPS];
+	unsigned long types[H_OPS];
+	int refuse_op;             /* -1: none */
+	unsigned long refuse_type;
+	unsigned refuse_nth;
+	unsigned seen;             /* such calls so far */
+	int no_alloc2;
+	void *reserved;
+	void *commit_at;
+	size_t commit_len;
+} rec;
+
+static int rec_refused(int op, unsigned long type)
+{
+	rec.calls[op]++;
+	rec.types[op] |= type;
+	if (op != rec.refuse_op || !(type & rec.refuse_type))
+		return 0;
+	rec.seen++;
+	return rec.refuse_nth == 0 || rec.seen == rec.refuse_nth;
+}
+
+static rtm_mmap_result rec_alloc(void *ctx, void *addr, size_t n, unsigned long type,
+                                 unsigned long protect)
+{
+	rtm_mmap_result no = { NULL, RTM_ENOMEM }, r;
+
+	(void)ctx;
+	if (type & MEM_COMMIT) {
+		rec.commit_at = addr;
+		rec.commit_len = n;
+	}
+	if (rec_refused(H_ALLOC, type))
+		return no;
+	r = rtm_sys_virtual_alloc(addr, n, type, protect);
+	if (!r.err && (type & MEM_RESERVE))
+		rec.reserved = r.addr;
+	return r;
+}
+
+static rtm_mmap_result rec_aligned(void *ctx, size_t n, size_t align, unsigned long type,
+                                   unsigned long protect)
+{
+	rtm_mmap_result no = { NULL, RTM_ENOSYS };
+
+	(void)ctx;
+	if (rec_refused(H_ALIGNED, type) || rec.no_alloc2)
+		return no;
+	return rtm_sys_virtual_alloc_aligned(n, align, type, protect);
+}
+
+static int rec_free(void *ctx, void *addr, size_t n, unsigned long type)
+{
+	(void)ctx;
+	return rec_refused(H_FREE, type) ? RTM_ENOMEM : rtm_sys_virtual_free(addr, n, type);
+}
+
+static int rec_protect(void *ctx, void *addr, size_t n, unsigned long protect,
+                       unsigned long *old)
+{
+	(void)ctx;
+	return rec_refused(H_PROTECT, protect) ? RTM_ENOMEM :
+	                                         rtm_sys_virtual_protect(addr, n, protect, old);
+}
+
+static const struct rtm_hooks rec_table = { rec_alloc, rec_aligned, rec_free, rec_protect,
+	                                    NULL };
+
+static inline void rec_begin(int op, unsigned long type, unsigned nth)
+{
+	memset(&rec, 0, sizeof rec);
+	rec.refuse_op = type ? op : -1;
+	rec.refuse_type = type;
+	rec.refuse_nth = nth;
+	rtm_set_hooks(&rec_table);
+}
+
+static inline void rec_end(void)
+{
+	rtm_set_hooks(NULL);
+}
+
+static inline unsigned rec_total(void)
+{
+	return rec.calls[H_ALLOC] + rec.calls[H_ALIGNED] + rec.calls[H_FREE] +
+	       rec.calls[H_PROTECT];
+}
+
+#endif
