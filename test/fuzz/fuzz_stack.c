@@ -17,8 +17,9 @@
  * refused during each operation (fz_refused), and stack.h says what each
  * refusal must do, so every answer is exact: an acquire fails exactly
  * when the limit is reached, the pool's slot cannot exist, or a call was
- * refused, and a release returns an error exactly when its purge was
- * refused. After every operation the counters must be the model's and
+ * refused; a release returns an error exactly when its purge was refused,
+ * and retires the slot exactly when the commit back was refused too.
+ * After every operation the counters must be the model's and
  * the process-wide accounting their sum; at the end, with every pool
  * destroyed, the accounting is back where it started. */
 #include <stdint.h>
