@@ -127,24 +127,28 @@ static struct rtm_stack_chunk *rtm_stack_find(struct rtm_stack_pool *p, uintptr_
 	return 0;
 }
 
-/* A released stack whose pages could not be made whole again: its slot
- * goes back as fresh, decommitted, to be committed by the next acquire
- * that takes it. err: what the purge answered. */
+/* A released stack whose pages could not be made whole again (Windows:
+ * its purge, and the commit that would undo it, refused): its slot goes
+ * back as fresh, decommitted, to be committed by the next acquire that
+ * takes it; or, if even the decommit is refused, it is set aside, never
+ * handed out again, still counted as committed until destroy releases
+ * it. err: what the purge answered. */
 static int rtm_stack_retire(struct rtm_stack_pool *p, struct rtm_stack_chunk *c, unsigned i,
                             int err)
 {
-	uintptr_t lo = rtm_stack_lo(p, c, i);
+	uintptr_t lo = rtm_stack_lo(p, c, i), bit = (uintptr_t)1 << i;
 
 #if defined(RTM_VALGRIND)
 	VALGRIND_STACK_DEREGISTER(c->vg_id[i]);
 #endif
-	/* Even refused, the pages are counted out: the next acquire commits
-	 * and counts them again, and destroy releases the reservation. */
-	(void)rtm_vm_decommit_mapped((void *)lo, p->size);
+	atomic_fetch_sub_explicit(&p->acquired, 1, memory_order_relaxed);
+	if (rtm_vm_decommit_mapped((void *)lo, p->size)) {
+		atomic_fetch_or_explicit(&c->aside, bit, memory_order_relaxed);
+		return err;
+	}
 	atomic_fetch_sub_explicit(&c->committed, 1, memory_order_relaxed);
 	atomic_fetch_sub_explicit(&p->committed, p->size, memory_order_relaxed);
-	atomic_fetch_sub_explicit(&p->acquired, 1, memory_order_relaxed);
-	atomic_fetch_or_explicit(&c->fresh, (uintptr_t)1 << i, memory_order_release);
+	atomic_fetch_or_explicit(&c->fresh, bit, memory_order_release);
 	return err;
 }
 
@@ -163,7 +167,8 @@ int rtm_stack_release(rtm_stack_pool *p, const struct rtm_stack *s)
 		return RTM_EINVAL;
 	bit = (uintptr_t)1 << i;
 	if ((atomic_load_explicit(&c->cached, memory_order_relaxed) |
-	     atomic_load_explicit(&c->fresh, memory_order_relaxed)) & bit)
+	     atomic_load_explicit(&c->fresh, memory_order_relaxed) |
+	     atomic_load_explicit(&c->aside, memory_order_relaxed)) & bit)
 		return RTM_EINVAL;
 
 	/* The pages past keep_resident from the start of use go back. */
@@ -174,10 +179,11 @@ int rtm_stack_release(rtm_stack_pool *p, const struct rtm_stack *s)
 		/* memcheck: they read as the kernel's zeros now. */
 		if (!err)
 			rtm_defined(from, p->size - p->keep);
-		/* A refused purge may have left the range reserved (Windows:
-		 * a decommit then a commit, the commit refused): committed
-		 * again, or the stack cannot be cached at all. */
-		else if (rtm_os_commit_own((void *)from, p->size - p->keep))
+		/* A refused purge may have left part of the range reserved
+		 * (Windows: a decommit then a commit, the commit refused):
+		 * committed again, or the stack cannot be cached at all. */
+		else if (RTM_OS_PURGE_MAY_UNCOMMIT &&
+		         rtm_os_commit_own((void *)from, p->size - p->keep))
 			return rtm_stack_retire(p, c, i, err);
 	}
 #if defined(RTM_ASAN)

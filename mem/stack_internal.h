@@ -50,6 +50,8 @@ struct rtm_stack_chunk {
 	unsigned slots;
 	_Atomic uintptr_t fresh;      /* bit i: slot i never handed out */
 	_Atomic uintptr_t cached;     /* bit i: slot i released, still committed */
+	_Atomic uintptr_t aside;      /* bit i: slot i released, its pages neither
+	                                 whole nor given back: unused until destroy */
 	_Atomic size_t committed;     /* stacks committed in this chunk */
 #if defined(RTM_VALGRIND)
 	unsigned vg_id[RTM_STACK_CHUNK_SLOTS]; /* while acquired */

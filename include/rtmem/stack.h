@@ -125,7 +125,9 @@ int rtm_stack_acquire(rtm_stack_pool *p, struct rtm_stack *out);
  *               is a decommit and a commit: when the commit is refused
  *               and a second commit too, the slot goes back unused and
  *               decommitted (released all the same; the next acquire
- *               that takes it commits it).
+ *               that takes it commits it); if that decommit is refused
+ *               as well, the slot is set aside, never handed out again,
+ *               its pages counted as committed until destroy.
  * Windows: giving the pages back is a decommit and a commit (two calls). */
 int rtm_stack_release(rtm_stack_pool *p, const struct rtm_stack *s);
 

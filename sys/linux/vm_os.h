@@ -104,7 +104,9 @@ static inline int rtm_os_decommit(void *p, size_t len)
 }
 
 /* Contents dropped, pages back now; private anonymous memory reads zero
- * afterwards (Go: sysUnused). */
+ * afterwards (Go: sysUnused). One call: refused, the pages are as they
+ * were, committed (RTM_OS_PURGE_MAY_UNCOMMIT 0). */
+#define RTM_OS_PURGE_MAY_UNCOMMIT 0
 static inline int rtm_os_purge(void *p, size_t len)
 {
 	return rtm_madvise(p, len, RTM_MADV_DONTNEED);

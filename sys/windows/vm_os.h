@@ -24,6 +24,9 @@ int rtm_os_mapped(void *p, size_t len);
 int rtm_os_commit(void *p, size_t len);
 int rtm_os_decommit(void *p, size_t len);
 int rtm_os_purge(void *p, size_t len);
+/* A purge is a decommit then a commit: refused halfway, part of the
+ * range is left reserved. */
+#define RTM_OS_PURGE_MAY_UNCOMMIT 1
 int rtm_os_purge_lazy(void *p, size_t len);
 int rtm_os_release_check(void *p, size_t len);
 

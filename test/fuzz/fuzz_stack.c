@@ -18,7 +18,8 @@
  * refusal must do, so every answer is exact: an acquire fails exactly
  * when the limit is reached, the pool's slot cannot exist, or a call was
  * refused; a release returns an error exactly when its purge was refused,
- * and retires the slot exactly when the commit back was refused too.
+ * retires the slot exactly when the commit back was refused too, and sets
+ * it aside when the retiring decommit was refused as well (Windows).
  * After every operation the counters must be the model's and
  * the process-wide accounting their sum; at the end, with every pool
  * destroyed, the accounting is back where it started. */
@@ -300,12 +301,18 @@ static void release_held(unsigned i, size_t k, const struct rtm_stack *s)
 		FS_CHECK(err == FS_PURGE_REFUSED); /* the purge's, whatever came after */
 	}
 	FS_CHECK(after.acquired == before.acquired - 1 && after.reserved == before.reserved);
-	/* A refused purge is followed by a commit of the range back (a
-	 * Windows purge may have decommitted it before its own commit was
-	 * refused). One refusal: the stack is cached all the same. The
-	 * commit back refused too: the slot goes back unused and
-	 * decommitted (stack.h), whatever the decommit answers. */
-	if (refused >= 2) {
+	/* Windows: a refused purge (a decommit and a commit) is followed by
+	 * a commit of the range back. One refusal: the stack is cached all
+	 * the same. The commit back refused too: the slot goes back unused
+	 * and decommitted (stack.h); that decommit refused as well: the slot
+	 * is set aside, still committed. (Linux's purge is one call.) */
+	if (refused >= 3) {
+		FS_CHECK(after.cached == before.cached && after.committed == before.committed);
+		fs_set_aside(i, k);
+		pl->st = after;
+		return;
+	}
+	if (refused == 2) {
 		FS_CHECK(after.cached == before.cached);
 		FS_CHECK(after.committed == before.committed - pl->size);
 		fs_retired(i, k);

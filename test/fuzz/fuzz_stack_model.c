@@ -49,7 +49,8 @@ long fs_find(unsigned i, uintptr_t lo, uintptr_t hi)
 	const struct fs_pool *pl = &fs.pool[i];
 
 	for (size_t k = 0; k < pl->n; k++)
-		if (pl->s[k].lo == lo && pl->s[k].hi == hi && pl->s[k].state != FS_RETIRED)
+		if (pl->s[k].lo == lo && pl->s[k].hi == hi && pl->s[k].state != FS_RETIRED &&
+		    pl->s[k].state != FS_ASIDE)
 			return (long)k;
 	return -1;
 }
@@ -235,6 +236,15 @@ void fs_retired(unsigned i, size_t k)
 
 	FS_CHECK(pl->s[k].state == FS_HELD);
 	pl->s[k].state = FS_RETIRED;
+	pl->held--;
+}
+
+void fs_set_aside(unsigned i, size_t k)
+{
+	struct fs_pool *pl = &fs.pool[i];
+
+	FS_CHECK(pl->s[k].state == FS_HELD);
+	pl->s[k].state = FS_ASIDE;
 	pl->held--;
 }
 

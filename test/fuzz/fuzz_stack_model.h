@@ -38,8 +38,10 @@
 	} while (0)
 
 /* Retired: released, but its slot went back unused (stack.h: when the
- * pages could not be made whole again); a stranger until handed out anew. */
-enum fs_state { FS_HELD = 1, FS_CACHED, FS_RETIRED };
+ * pages could not be made whole again); a stranger until handed out anew.
+ * Aside: released, and not even decommitted: never handed out again, so
+ * no stack may meet it. */
+enum fs_state { FS_HELD = 1, FS_CACHED, FS_RETIRED, FS_ASIDE };
 
 struct fs_stack {
 	uintptr_t lo, hi;
@@ -108,6 +110,7 @@ void fs_released(unsigned i, size_t k, int purge, int err);
 
 /* The model's side of a release that retired stack k's slot. */
 void fs_retired(unsigned i, size_t k);
+void fs_set_aside(unsigned i, size_t k);
 
 /* The model's side of an acquire that handed out cached stack k. */
 void fs_reacquired(unsigned i, size_t k);

@@ -166,44 +166,6 @@ START_TEST(a_refused_purge_still_caches_the_stack)
 }
 END_TEST
 
-/* The purge refused and the pages' commit too (the path Windows takes
- * when its purge's recommit is refused): the slot goes back unused and
- * decommitted, and the next acquire commits it again. */
-static int refuse_dontneed_and_rw(const struct rec_call *c, unsigned nth)
-{
-	(void)nth;
-	if (c->op == REC_MADVISE && c->arg == MADV_DONTNEED)
-		return EAGAIN;
-	return c->op == REC_MPROTECT && c->arg == (PROT_READ | PROT_WRITE) ? ENOMEM : 0;
-}
-
-START_TEST(a_stack_that_cannot_be_made_whole_goes_back_unused)
-{
-	struct rtm_stack_config cfg = { 256 * KiB, 0, 0, 0, 0, NULL };
-	rtm_stack_pool *p = rtm_stack_pool_create(&cfg);
-	struct rtm_stack s, again;
-	struct rtm_stack_stats st;
-
-	ck_assert_ptr_nonnull(p);
-	ck_assert_int_eq(rtm_stack_acquire(p, &s), 0);
-	memset(s.lo, 0x5a, stack_bytes(&s));
-	st = rtm_stack_pool_stats(p);
-	rec_begin(refuse_dontneed_and_rw);
-	ck_assert_int_eq(rtm_stack_release(p, &s), RTM_EAGAIN);
-	rec_end();
-	ck_assert_uint_eq(rtm_stack_pool_stats(p).acquired, st.acquired - 1);
-	ck_assert_uint_eq(rtm_stack_pool_stats(p).cached, st.cached);
-	ck_assert_uint_eq(rtm_stack_pool_stats(p).committed, st.committed - 256 * KiB);
-	ck_assert_str_eq(perms_at(s.lo), "---p");
-	ck_assert_int_eq(rtm_stack_acquire(p, &again), 0);
-	ck_assert_ptr_eq(again.lo, s.lo);
-	ck_assert_str_eq(perms_at(again.lo), "rw-p");
-	ck_assert_uint_eq(((unsigned char *)again.hi)[-1], 0);
-	ck_assert_uint_eq(rtm_stack_pool_stats(p).committed, st.committed);
-	rtm_stack_pool_destroy(p);
-}
-END_TEST
-
 int main(void)
 {
 	Suite *s = suite_create("stack_reuse");
@@ -218,7 +180,6 @@ int main(void)
 	if (rtm_hooks_enabled()) {
 		tcase_add_test(tc, a_cached_stack_comes_back_with_no_os_call);
 		tcase_add_test(tc, a_refused_purge_still_caches_the_stack);
-		tcase_add_test(tc, a_stack_that_cannot_be_made_whole_goes_back_unused);
 	}
 	suite_add_tcase(s, tc);
 	return run_suite(s);

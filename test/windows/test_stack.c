@@ -550,6 +550,39 @@ START_TEST(a_stack_that_cannot_be_made_whole_goes_back_unused)
 }
 END_TEST
 
+/* Every commit refused, and the decommit that would retire the slot too:
+ * the slot is set aside (stack.h): released, never handed out again,
+ * still counted as committed until destroy gives it all back. */
+START_TEST(a_slot_neither_whole_nor_given_back_is_set_aside)
+{
+	struct rtm_vm_stats v0 = rtm_vm_stats();
+	rtm_stack_pool *p = pool(64 * KiB, 0, 16 * KiB, 0, RTM_STACK_ZERO);
+	struct rtm_stack s, again, bad;
+	struct rtm_stack_stats st;
+
+	ck_assert_int_eq(rtm_stack_acquire(p, &s), 0);
+	memset(s.lo, 0x74, 64 * KiB);
+	st = rtm_stack_pool_stats(p);
+	rec_begin(H_ALLOC, MEM_COMMIT, 0);
+	rec_also(H_FREE, MEM_DECOMMIT, 2);
+	ck_assert_int_eq(rtm_stack_release(p, &s), RTM_ENOMEM);
+	rec_end();
+	ck_assert_uint_eq(rtm_stack_pool_stats(p).acquired, st.acquired - 1);
+	ck_assert_uint_eq(rtm_stack_pool_stats(p).cached, st.cached);
+	ck_assert_uint_eq(rtm_stack_pool_stats(p).committed, st.committed);
+	/* Not handed out again, and not released twice. */
+	bad = s;
+	ck_assert_int_eq(rtm_stack_release(p, &bad), RTM_EINVAL);
+	ck_assert_int_eq(rtm_stack_acquire(p, &again), 0);
+	ck_assert_ptr_ne(again.lo, s.lo);
+	ck_assert_int_eq(first_not(again.lo, 64 * KiB, 0), -1);
+	ck_assert_int_eq(rtm_stack_release(p, &again), 0);
+	rtm_stack_pool_destroy(p);
+	ck_assert_uint_eq(rtm_vm_stats().reserved, v0.reserved);
+	ck_assert_uint_eq(rtm_vm_stats().committed, v0.committed);
+}
+END_TEST
+
 /* ---- guards fault: in a child process ---- */
 
 #define CHILD_GUARD_PAGES 4
@@ -863,6 +896,7 @@ int main(int argc, char **argv)
 		tcase_add_test(tc, a_refused_purge_still_caches_the_stack);
 		tcase_add_test(tc, a_refused_recommit_is_made_good);
 		tcase_add_test(tc, a_stack_that_cannot_be_made_whole_goes_back_unused);
+		tcase_add_test(tc, a_slot_neither_whole_nor_given_back_is_set_aside);
 	}
 	suite_add_tcase(s, tc);
 	return run_suite(s);

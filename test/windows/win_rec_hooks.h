@@ -5,6 +5,8 @@
  *                             (H_*) with a type (or, for H_PROTECT,
  *                             protection) flag of type, every such call
  *                             when nth is 0; type 0: none
+ *   rec_also(op, type, nth)   a second rule of the same kind, after
+ *                             rec_begin
  *   rec.no_alloc2             set: every VirtualAlloc2 answers RTM_ENOSYS,
  *                             as on a system without it
  *   rec.calls[op], rec.types[op]  calls made, type flags seen (or-ed)
@@ -31,6 +33,9 @@ static struct {
 	unsigned long refuse_type;
 	unsigned refuse_nth;
 	unsigned seen;             /* such calls so far */
+	int also_op;               /* the second rule: -1 none */
+	unsigned long also_type;
+	unsigned also_nth, also_seen;
 	int no_alloc2;
 	void *reserved;
 	void *commit_at;
@@ -41,6 +46,9 @@ static int rec_refused(int op, unsigned long type)
 {
 	rec.calls[op]++;
 	rec.types[op] |= type;
+	if (op == rec.also_op && (type & rec.also_type) &&
+	    (++rec.also_seen == rec.also_nth || rec.also_nth == 0))
+		return 1;
 	if (op != rec.refuse_op || !(type & rec.refuse_type))
 		return 0;
 	rec.seen++;
@@ -99,7 +107,15 @@ static inline void rec_begin(int op, unsigned long type, unsigned nth)
 	rec.refuse_op = type ? op : -1;
 	rec.refuse_type = type;
 	rec.refuse_nth = nth;
+	rec.also_op = -1;
 	rtm_set_hooks(&rec_table);
+}
+
+static inline void rec_also(int op, unsigned long type, unsigned nth)
+{
+	rec.also_op = op;
+	rec.also_type = type;
+	rec.also_nth = nth;
 }
 
 static inline void rec_end(void)
