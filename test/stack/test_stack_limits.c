@@ -3,6 +3,7 @@
  * pool's to take back. The recording hooks (../vm/rec_hooks.h) refuse the
  * calls and keep count of what is mapped through them. */
 #include <stdint.h>
+#include <sys/resource.h>
 
 #include <rtmem/stack.h>
 #include <rtmem/vm.h>
@@ -180,6 +181,44 @@ START_TEST(hooks_see_every_mapping_the_pool_makes)
 }
 END_TEST
 
+/* Out of address space (RLIMIT_AS): the acquire that needs a new chunk
+ * is RTM_ENOMEM with the pool as it was, and a release makes room. */
+START_TEST(running_out_of_address_space_is_enomem_and_a_release_makes_room)
+{
+	struct rtm_stack_config cfg = { MiB, 0, 0, 0, 0, NULL };
+	rtm_stack_pool *p;
+	struct rtm_stack s[200], again;
+	struct rtm_stack_stats st;
+	struct rlimit lim;
+	size_t n = 0;
+	int err;
+
+	if (skip_under_emulator("RLIMIT_AS limits nothing"))
+		return;
+	/* Room for the header and one chunk of a word's worth of 1 MiB
+	 * stacks, not for a second. */
+	lim.rlim_cur = lim.rlim_max = (rlim_t)status_kb("VmSize") * 1024 +
+	                              (8 * sizeof(void *) + 8) * (MiB + 64 * KiB);
+	ck_assert_int_eq(setrlimit(RLIMIT_AS, &lim), 0);
+	p = rtm_stack_pool_create(&cfg);
+	ck_assert_ptr_nonnull(p);
+	while ((err = rtm_stack_acquire(p, &s[n])) == 0) {
+		((volatile char *)s[n].hi)[-1] = 1;
+		n++;
+		ck_assert_uint_lt(n, 200);
+	}
+	ck_assert_int_eq(err, RTM_ENOMEM);
+	ck_assert_uint_eq(n, 8 * sizeof(void *));
+	st = rtm_stack_pool_stats(p);
+	ck_assert_int_eq(rtm_stack_acquire(p, &again), RTM_ENOMEM);
+	ck_assert(stats_eq(st, rtm_stack_pool_stats(p)));
+	ck_assert_int_eq(rtm_stack_release(p, &s[3]), 0);
+	ck_assert_int_eq(rtm_stack_acquire(p, &again), 0);
+	ck_assert_ptr_eq(again.lo, s[3].lo);
+	rtm_stack_pool_destroy(p);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("stack_limits");
@@ -187,6 +226,7 @@ int main(void)
 
 	tcase_add_test(tc, the_limit_is_enomem_and_a_release_makes_room);
 	tcase_add_test(tc, releases_of_what_is_not_the_pools_are_einval);
+	tcase_add_test(tc, running_out_of_address_space_is_enomem_and_a_release_makes_room);
 	/* Refusing OS calls needs the hooks (-Dhooks=false compiles them out). */
 	if (rtm_hooks_enabled()) {
 		tcase_add_test(tc, a_refused_commit_of_a_fresh_slot_changes_nothing);
