@@ -42,10 +42,13 @@
  * the median over rounds of how many times faster than its reference
  * (mmap, or mmap-patch for the patches) it was in the same round.
  *
- * --spin T starts T threads of this process that spin (sched_yield-free
- * busy loops) throughout: a membarrier must then interrupt every CPU
- * running one of them, which is what a publish costs in a JIT whose
- * other threads are running code.
+ * --spin T starts T threads of this process that spin (busy loops)
+ * throughout, the main thread on CPU 0 and spinner i on CPU 1 + i (mod
+ * the CPUs there are), so that they do run beside it: a membarrier must
+ * then interrupt every CPU running one of them, which is what a publish
+ * costs in a JIT whose other threads are running code. (Unpinned, on a
+ * loaded machine the spinner often waits on the main thread's CPU, and
+ * the membarrier has no one to interrupt.)
  *
  * Count mode (--count N --variant V): one warm-up op and N ops of one
  * variant, nothing else, in regions large enough never to be reset, for
@@ -63,7 +66,9 @@
 #define _GNU_SOURCE 1 /* clock_gettime under -std=c11 */
 
 #include <pthread.h>
+#include <sched.h>
 #include <stdatomic.h>
+#include <unistd.h>
 
 #include <rtmem/syscall.h>
 
@@ -240,6 +245,18 @@ static void setup(long count)
 
 static atomic_int spin_stop;
 
+static void pin(pthread_t t, long cpu)
+{
+	long n = sysconf(_SC_NPROCESSORS_ONLN);
+	cpu_set_t set;
+	int err;
+
+	CPU_ZERO(&set);
+	CPU_SET((int)(cpu % (n > 0 ? n : 1)), &set);
+	if ((err = pthread_setaffinity_np(t, sizeof set, &set)))
+		die(WHO, "pthread_setaffinity_np", err);
+}
+
 static void *spin(void *arg)
 {
 	while (!atomic_load_explicit(&spin_stop, memory_order_relaxed))
@@ -344,11 +361,14 @@ int main(int argc, char **argv)
 	probe = rtm_code_create(NULL);
 	def = rtm_code_mode(probe);
 	rtm_code_destroy(probe);
+	if (spinners)
+		pin(pthread_self(), 0);
 	for (long i = 0; i < spinners; i++) {
 		int err = pthread_create(&th[i], NULL, spin, NULL);
 
 		if (err)
 			die(WHO, "pthread_create", err);
+		pin(th[i], 1 + i);
 	}
 
 	t = rounds_run(WHO, variants, NV, rounds, cycles);
@@ -360,8 +380,9 @@ int main(int argc, char **argv)
 	       "rotating order%s\n", RTM_ARCH_NAME, rounds, cycles,
 	       spinners ? ", other threads spinning:" : "");
 	if (spinners)
-		printf("  %ld other thread%s of this process spinning throughout\n", spinners,
-		       spinners > 1 ? "s" : "");
+		printf("  %ld other thread%s of this process spinning throughout, pinned to CPU 1 "
+		       "on (this one to CPU 0; %ld CPUs online)\n", spinners, spinners > 1 ? "s" : "",
+		       sysconf(_SC_NPROCESSORS_ONLN));
 	{
 		double d = rounds_speedup(&t, def == RTM_CODE_DUAL ? V_DUAL : V_FLIP, V_MMAP);
 		double b = rounds_speedup(&t, def == RTM_CODE_DUAL ? V_DUAL_B16 : V_FLIP_B16,
