@@ -63,12 +63,12 @@ struct region *region_new(const char *who, unsigned mode, size_t reserve, long p
 	reserve = (reserve + page - 1) & ~(page - 1);
 	r->who = who;
 	r->per = per;
-	/* FLIP: a publish ends its last page, and the next allocation starts
-	 * on a fresh one; DUAL: allocations follow each other (64 is a
-	 * multiple of the default alignment). */
 	r->ring_n = (long)(page / FN_SIZE);
 	if (!(r->ring = calloc((size_t)r->ring_n, sizeof *r->ring)))
 		die(who, "calloc", ENOMEM);
+	/* FLIP: a publish ends its last page, and the next allocation starts
+	 * on a fresh one; DUAL: allocations follow each other (64 is a
+	 * multiple of the default alignment). */
 	if (rtm_code_mode(r->c) == RTM_CODE_FLIP)
 		r->cap = (long)(reserve / page / ((bytes + page - 1) / page));
 	else
