@@ -154,8 +154,6 @@ unsigned rtm_code_mode(const rtm_code *c)
 
 void rtm_code_reset(rtm_code *c)
 {
-	size_t ps = rtm_page_size();
-
 	if (!c)
 		return;
 	if (c->mode == RTM_CODE_FLIP) {
@@ -169,11 +167,10 @@ void rtm_code_reset(rtm_code *c)
 		}
 		c->used = c->published = c->committed;
 	} else {
-		/* The memfd's pages go back; both views read zero after. */
-		size_t n = rtm_code_pages(c->used, ps);
-
-		if (n)
-			(void)rtm_madvise((void *)c->write, n, RTM_MADV_REMOVE);
+		/* The memfd's pages stay: it is sealed against writes that
+		 * do not come through the writable view, and punching a hole
+		 * (MADV_REMOVE) is one. New code overwrites the old in place,
+		 * without a page fault. */
 		c->used = c->published = 0;
 	}
 	c->patch_lo = c->patch_hi = 0;

@@ -128,11 +128,13 @@ int rtm_code_publish(rtm_code *c, const struct rtm_code_buf *b);
  * what mprotect answered (FLIP); nothing changes. */
 int rtm_code_patch_begin(rtm_code *c, const struct rtm_code_buf *b);
 
-/* Frees all code at once: the region is empty again and its pages go
- * back to the OS (its code must not run any more). FLIP: if the OS
- * refuses to take the pages back, they stay as they are and the space
- * they hold stays taken until a later reset; new code starts past them,
- * on fresh pages. NULL: nothing. */
+/* Frees all code at once: the region is empty again (its code must not
+ * run any more). FLIP: its pages go back to the OS; if the OS refuses to
+ * take them, they stay as they are and the space they hold stays taken
+ * until a later reset, new code starting past them, on fresh pages.
+ * DUAL: the pages stay resident, up to the most the region has held, and
+ * new code overwrites the old in place: the sealed memfd takes no hole
+ * punched in it; destroy gives them back. NULL: nothing. */
 void rtm_code_reset(rtm_code *c);
 
 /* Makes instructions written to [p, p + n) visible to instruction fetch

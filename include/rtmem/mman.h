@@ -32,7 +32,6 @@
 #define RTM_MADV_NORMAL     0
 #define RTM_MADV_DONTNEED   4
 #define RTM_MADV_FREE       8
-#define RTM_MADV_REMOVE     9
 #define RTM_MADV_DONTFORK   10
 #define RTM_MADV_HUGEPAGE   14
 #define RTM_MADV_NOHUGEPAGE 15
