@@ -429,8 +429,8 @@ int main(int argc, char **argv)
 		       reserve >> 20, fm / 1e3, fm / (double)(reserve / ops_page()), dm / 1e3,
 		       dm / (double)(reserve / FN_SIZE));
 		if (kept)
-			printf("  DUAL: after the reset the writable view still holds the old bytes: "
-			       "its pages did not go back, and the figure is a refused call's\n");
+			printf("  DUAL: after the reset the writable view still holds the old bytes, "
+			       "as code.h says: a DUAL reset keeps its pages\n");
 	}
 	free(t.ns);
 	region_free(flip);
