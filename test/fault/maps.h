@@ -2,7 +2,9 @@
  * scenario and after each faulted run (maps_linux.h: /proc/self/maps;
  * maps_windows.h: a VirtualQuery walk). Each gives
  *
- *   struct maps_snapshot      what is mapped, in a few numbers
+ *   struct maps_snapshot      what is mapped, in a few numbers (Linux:
+ *                             also the open descriptors, and wx, the
+ *                             mappings writable and executable at once)
  *   maps_snapshot()           takes one without allocating: the walk
  *                             must not see itself
  *   maps_equal(a, b)          nothing leaked, nothing changed

@@ -13,8 +13,47 @@ struct scenario {
 	void (*cleanup)(void **state);
 };
 
+/* What a scenario reads from the installed plan while it runs: how many
+ * calls were failed so far (one went up: a call it just made was failed),
+ * with what error, and how many OS calls it has made. */
+static inline unsigned failed_now(void)
+{
+	const struct fault_plan *p = fault_active();
+
+	return p ? p->failed : 0;
+}
+
+static inline int err_now(void)
+{
+	const struct fault_plan *p = fault_active();
+
+	return p ? p->err : 0;
+}
+
+static inline unsigned calls_now(void)
+{
+	const struct fault_plan *p = fault_active();
+
+	return p ? p->calls : 0;
+}
+
+/* The run that counts the calls, failing none: what a scenario records
+ * to compare the faulted runs with. */
+static inline int clean_run(void)
+{
+	const struct fault_plan *p = fault_active();
+
+	return p && p->fail_at == 0;
+}
+
 /* stack_scenarios.c: <rtmem/stack.h>'s. */
 extern const struct scenario stack_scenarios[];
 extern const unsigned stack_scenario_count;
+
+#if !defined(_WIN32)
+/* code_scenarios.c: <rtmem/code.h>'s (Linux only, as the code region). */
+extern const struct scenario code_scenarios[];
+extern const unsigned code_scenario_count;
+#endif
 
 #endif

@@ -29,29 +29,6 @@
 #include "scenario.h"
 #include "stack_scenarios.h"
 
-/* ---- what a scenario reads from the installed plan ---- */
-
-static unsigned failed_now(void)
-{
-	const struct fault_plan *p = fault_active();
-
-	return p ? p->failed : 0;
-}
-
-static int err_now(void)
-{
-	const struct fault_plan *p = fault_active();
-
-	return p ? p->err : 0;
-}
-
-static unsigned calls_now(void)
-{
-	const struct fault_plan *p = fault_active();
-
-	return p ? p->calls : 0;
-}
-
 /* ---- the pool and its stacks, one scenario at a time ---- */
 
 #define MAX_STACKS (STACK_CHUNK_SLOTS + 8)

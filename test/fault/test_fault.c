@@ -6,7 +6,9 @@
  * VirtualFree, VirtualProtect; no fork, so Check runs every test in this
  * process: win_suite.h). On Windows every scenario runs twice, with
  * VirtualAlloc2 and as a system without it (fault_hooks.h). The region
- * and arena scenarios are here, the stack pool's in stack_scenarios.c. */
+ * and arena scenarios are here, the stack pool's in stack_scenarios.c,
+ * the code region's (Linux only) in code_scenarios.c. On Linux no mapping
+ * may be writable and executable at once, after any run or cleanup. */
 #define _GNU_SOURCE
 #include <stdio.h>
 #include <stdlib.h>
@@ -427,9 +429,9 @@ static const struct scenario scenarios[] = {
 };
 
 #define OWN_SCENARIOS (sizeof scenarios / sizeof scenarios[0])
-#define MAX_SCENARIOS 32
+#define MAX_SCENARIOS 48
 
-/* This file's scenarios, then the stack pool's. */
+/* This file's scenarios, then the stack pool's, then the code region's. */
 static const struct scenario *all_scenarios[MAX_SCENARIOS];
 static unsigned n_scenarios;
 
@@ -440,11 +442,28 @@ static void list_scenarios(void)
 		all_scenarios[n_scenarios++] = &scenarios[i];
 	for (unsigned i = 0; i < stack_scenario_count && n_scenarios < MAX_SCENARIOS; i++)
 		all_scenarios[n_scenarios++] = &stack_scenarios[i];
+#if !defined(_WIN32)
+	for (unsigned i = 0; i < code_scenario_count && n_scenarios < MAX_SCENARIOS; i++)
+		all_scenarios[n_scenarios++] = &code_scenarios[i];
+#endif
 }
 
 /* --- the driver ------------------------------------------------------- */
 
 static unsigned fault_points_mode[FAULT_MODES];
+
+/* Linux: W^X, whatever was failed, with the scenario's objects still
+ * there (after its run) and gone (after its cleanup). */
+static void assert_no_wx(struct maps_snapshot m, const struct scenario *sc, unsigned fail_at,
+                         const char *when)
+{
+#if defined(_WIN32)
+	(void)m, (void)sc, (void)fail_at, (void)when;
+#else
+	ck_assert_msg(m.wx == 0, "%s, fault at call %u: %zu mappings writable and executable %s",
+	              sc->name, fail_at, m.wx, when);
+#endif
+}
 
 static void run_once(const struct scenario *sc, int mode, unsigned fail_at,
                      struct fault_plan *plan)
@@ -457,6 +476,9 @@ static void run_once(const struct scenario *sc, int mode, unsigned fail_at,
 	fault_install(plan, mode, fail_at, fail_at);
 	sc->run(&state);
 	fault_remove();
+#if !defined(_WIN32)
+	assert_no_wx(maps_snapshot(), sc, fail_at, "after the run");
+#endif
 	sc->cleanup(&state);
 }
 
@@ -486,6 +508,7 @@ static unsigned run_mode(const struct scenario *sc, int mode)
 		run_once(sc, mode, k, &plan);
 		m1 = maps_snapshot();
 		v1 = rtm_vm_stats();
+		assert_no_wx(m1, sc, k, "after the cleanup");
 		ck_assert_msg(maps_equal(m0, m1),
 		              "%s (%s), fault at call %u/%u (%s, error %d): %s, was %s", sc->name,
 		              fault_mode_name(mode), k, n, call_name(&clean, k), plan.err,
