@@ -97,6 +97,7 @@ declare -A MEMCHECK_ONLY=(
 	[stack_config]="compares /proc/self/maps totals (as vm_reserve)"
 	[stack_limits]="compares /proc/self/maps totals (as vm_reserve)"
 	[stack_reuse]="counts minor page faults, which valgrind adds to"
+	[code_region_badinput]="compares /proc/self/maps totals and open descriptors, which valgrind's own mappings change, and valgrind's translation cache is writable and executable (the W^X checks count it)"
 	[code_region]="valgrind's own translation cache is writable and executable (the W^X checks count it), and PR_SET_MDWE refuses valgrind itself more of it"
 	[signals_signal_safety]="compares /proc/self/maps before and after, which valgrind's own mappings change"
 )

@@ -85,8 +85,8 @@ struct rtm_code_buf {
 
 /* A region (NULL cfg: every default), or NULL: flags other than 0,
  * RTM_CODE_DUAL or RTM_CODE_FLIP; a reserve that overflows when rounded
- * (or doubled, in DUAL mode); the OS refused the mode asked for, or both
- * modes (nothing stays mapped). */
+ * (or doubled, in DUAL mode); the OS refused the region's header, the
+ * mode asked for, or both modes (nothing stays mapped or open). */
 rtm_code *rtm_code_create(const struct rtm_code_config *cfg);
 
 /* Unmaps the region: its code must not run any more. NULL: nothing. */
@@ -101,8 +101,9 @@ unsigned rtm_code_mode(const rtm_code *c);
  *   RTM_EINVAL  c or out NULL; size 0; align not a power of two, or
  *               larger than the page size.
  *   RTM_ENOMEM  the region is full (or size overflows with the
- *               alignment); FLIP: the OS refused to commit the pages.
- *   other RTM_E*  what the OS answered. */
+ *               alignment).
+ *   other RTM_E*  what the OS answered (FLIP: the commit of the pages
+ *               refused; the kernel says RTM_ENOMEM). */
 int rtm_code_alloc(rtm_code *c, size_t size, size_t align, struct rtm_code_buf *out);
 
 /* Makes b's code runnable at b->exec, from any thread, once this
@@ -110,10 +111,11 @@ int rtm_code_alloc(rtm_code *c, size_t size, size_t align, struct rtm_code_buf *
  * executable (and no longer writable), or, when b is published code being
  * patched, b's pages become executable again. DUAL: no mapping changes.
  * Errors (nothing changes):
- *   RTM_EINVAL  c or b NULL; b not an allocation of this region (its
- *               write, exec and size must be as rtm_code_alloc gave them
- *               or lie within one); FLIP: b neither newly allocated nor
- *               being patched.
+ *   RTM_EINVAL  c or b NULL; b not within what this region has handed
+ *               out (an allocation as rtm_code_alloc gave it, or part of
+ *               one, its write and exec views matching; the region keeps
+ *               no list of allocations, so a range spanning two is taken
+ *               too); FLIP: b neither newly allocated nor being patched.
  *   other RTM_E*  what mprotect answered (FLIP). */
 int rtm_code_publish(rtm_code *c, const struct rtm_code_buf *b);
 
@@ -123,7 +125,8 @@ int rtm_code_publish(rtm_code *c, const struct rtm_code_buf *b);
  * is patched, so patch what they can see change, or keep them out).
  * FLIP: b's pages are writable and not executable until the publish, with
  * any other code on those pages: keep every thread out of it.
- * Errors: RTM_EINVAL as rtm_code_publish, or b not yet published, or
+ * Errors: RTM_EINVAL as rtm_code_publish, or b not yet published (DUAL
+ * knows only how far publishing has reached: b below that passes), or
  * (FLIP) a patch begun and not yet published: one at a time; other RTM_E*
  * what mprotect answered (FLIP); nothing changes. */
 int rtm_code_patch_begin(rtm_code *c, const struct rtm_code_buf *b);
