@@ -26,43 +26,9 @@
 #include <rtmem/vm.h>
 
 #include "machine_code.h"
+#include "region_util.h"
 #include "rec_hooks.h"
 #include "suite.h"
-
-static const unsigned modes[2] = { RTM_CODE_DUAL, RTM_CODE_FLIP };
-
-/* Mappings writable and executable at once, anywhere in the process:
- * there must be none. (glibc's mips crt1 asks for an executable stack:
- * meson.build links this program with -z noexecstack.) */
-static int wx_mappings(void)
-{
-	const char *s = proc_read("/proc/self/maps");
-	struct vma v;
-	int n = 0;
-
-	while (vma_next(&s, &v))
-		n += v.perms[1] == 'w' && v.perms[2] == 'x';
-	return n;
-}
-
-static rtm_code *region(unsigned mode, size_t reserve)
-{
-	struct rtm_code_config cfg = { reserve, mode, "rtm-test-code" };
-	rtm_code *c = rtm_code_create(&cfg);
-
-	ck_assert_msg(c != NULL, "create in mode %u", mode);
-	ck_assert_uint_eq(rtm_code_mode(c), mode);
-	return c;
-}
-
-static struct rtm_code_buf const_fn(rtm_code *c, uint32_t v)
-{
-	struct rtm_code_buf b;
-
-	ck_assert_int_eq(rtm_code_alloc(c, MC_MAX, MC_ALIGN > 16 ? MC_ALIGN : 16, &b), 0);
-	mc_ret_const(b.write, v);
-	return b;
-}
 
 START_TEST(code_runs_and_patches_run_again)
 {

@@ -24,13 +24,11 @@
 #include <rtmem/vm.h>
 
 #include "machine_code.h"
+#include "region_util.h"
 #include "rec_hooks.h"
 #include "suite.h"
 
-#define FN_ALIGN (MC_ALIGN > 16 ? MC_ALIGN : 16)
 #define DEFAULT_RESERVE (sizeof(void *) == 8 ? (size_t)64 << 20 : (size_t)16 << 20)
-
-static const unsigned modes[2] = { RTM_CODE_DUAL, RTM_CODE_FLIP };
 
 /* ---- the process as the tests compare it ---- */
 
@@ -72,37 +70,7 @@ static void assert_state_eq(struct state a, struct state b)
 	ck_assert_uint_eq(a.fds, b.fds);
 }
 
-static int wx_mappings(void)
-{
-	const char *s = proc_read("/proc/self/maps");
-	struct vma v;
-	int n = 0;
-
-	while (vma_next(&s, &v))
-		n += v.perms[1] == 'w' && v.perms[2] == 'x';
-	return n;
-}
-
 /* ---- regions and code ---- */
-
-static rtm_code *region(unsigned mode, size_t reserve)
-{
-	struct rtm_code_config cfg = { reserve, mode, "rtm-badinput-code" };
-	rtm_code *c = rtm_code_create(&cfg);
-
-	ck_assert_msg(c != NULL, "create in mode %u", mode);
-	ck_assert_uint_eq(rtm_code_mode(c), mode);
-	return c;
-}
-
-static struct rtm_code_buf const_fn(rtm_code *c, uint32_t v)
-{
-	struct rtm_code_buf b;
-
-	ck_assert_int_eq(rtm_code_alloc(c, MC_MAX, FN_ALIGN, &b), 0);
-	mc_ret_const(b.write, v);
-	return b;
-}
 
 static void call(const struct rtm_code_buf *b, int32_t v)
 {
