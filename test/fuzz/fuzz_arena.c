@@ -422,19 +422,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	unsigned route, ops = 0;
-	uint32_t mask = 0;
+	unsigned ops = 0;
 
 	in.p = data;
 	in.n = size;
 	tracing = getenv("RTM_FUZZ_TRACE") != NULL;
-	route = fz_u8(&in) & 3;
-	if (route == 2) {
-		mask = fz_u16(&in);
-		mask |= (uint32_t)fz_u16(&in) << 16;
-	}
-	fz_model_begin(route == 2);
-	fz_route_install(route == 1 ? FZ_LIBC : route == 2 ? FZ_REFUSING : FZ_RAW, mask);
+	fz_model_begin(fz_route_from_input(&in));
 
 	create(0);
 	while (in.n && ops++ < FZ_MAX_OPS) {

@@ -5,6 +5,7 @@
 #endif
 
 #include "fuzz_hooks.h"
+#include "fuzz_input.h"
 
 static struct {
 	uint32_t mask;
@@ -101,6 +102,19 @@ static const struct rtm_hooks refusing = {
 static const struct rtm_hooks *const libc_route = &rtm_libc_hooks;
 
 #endif
+
+int fz_route_from_input(struct fz_in *in)
+{
+	unsigned route = fz_u8(in) & 3;
+	uint32_t mask = 0;
+
+	if (route == 2) {
+		mask = fz_u16(in);
+		mask |= (uint32_t)fz_u16(in) << 16;
+	}
+	fz_route_install(route == 1 ? FZ_LIBC : route == 2 ? FZ_REFUSING : FZ_RAW, mask);
+	return route == 2;
+}
 
 void fz_route_install(enum fz_route route, uint32_t mask)
 {

@@ -21,6 +21,12 @@ enum fz_route { FZ_RAW, FZ_LIBC, FZ_REFUSING };
 void fz_route_install(enum fz_route route, uint32_t mask);
 void fz_route_remove(void);
 
+/* The route an input's first bytes choose (its route byte & 3: 1 libc
+ * hooks, 2 refusing hooks, then 4 bytes of refusal mask, else raw), read
+ * and installed. Returns whether it is the refusing route. */
+struct fz_in;
+int fz_route_from_input(struct fz_in *in);
+
 /* Calls refused since the route was installed. */
 unsigned fz_refused(void);
 

@@ -599,22 +599,15 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	unsigned route, ops = 0;
-	uint32_t mask = 0;
+	unsigned ops = 0;
 
 	in.p = data;
 	in.n = size;
 	tracing = getenv("RTM_FUZZ_TRACE") != NULL;
-	route = fz_u8(&in) & 3;
-	if (route == 2) {
-		mask = fz_u16(&in);
-		mask |= (uint32_t)fz_u16(&in) << 16;
-	}
 	/* A -Dhooks=false build never calls the table: nothing is refused,
 	 * and no call is counted. */
-	refusing = route == 2 && rtm_hooks_enabled();
+	refusing = fz_route_from_input(&in) && rtm_hooks_enabled();
 	fs_model_begin();
-	fz_route_install(route == 1 ? FZ_LIBC : route == 2 ? FZ_REFUSING : FZ_RAW, mask);
 
 	create(0);
 	fs_check_pools();
