@@ -31,6 +31,7 @@
 
 #include "code_bench.h"
 #include "code_ops.h"
+#include "count_hooks.h"
 #include "emulator.h"
 #include "machine_code.h"
 
@@ -43,41 +44,6 @@
 #else
 #define FLUSH_CALLS 0
 #endif
-
-enum op { OP_MMAP, OP_MUNMAP, OP_MPROTECT, OP_MADVISE, NOPS };
-static unsigned long calls[NOPS];
-
-static rtm_mmap_result count_mmap(void *ctx, void *addr, size_t n, int prot, int flags, int fd,
-                                  uint64_t off)
-{
-	(void)ctx;
-	calls[OP_MMAP]++;
-	return rtm_sys_mmap(addr, n, prot, flags, fd, off);
-}
-
-static int count_munmap(void *ctx, void *addr, size_t n)
-{
-	(void)ctx;
-	calls[OP_MUNMAP]++;
-	return rtm_sys_munmap(addr, n);
-}
-
-static int count_mprotect(void *ctx, void *addr, size_t n, int prot)
-{
-	(void)ctx;
-	calls[OP_MPROTECT]++;
-	return rtm_sys_mprotect(addr, n, prot);
-}
-
-static int count_madvise(void *ctx, void *addr, size_t n, int advice)
-{
-	(void)ctx;
-	calls[OP_MADVISE]++;
-	return rtm_sys_madvise(addr, n, advice);
-}
-
-static const struct rtm_hooks counting = { count_mmap, count_munmap, count_mprotect,
-	                                   count_madvise, NULL };
 
 /* Hooked calls of one kind of step, and the unhooked ones it makes by
  * the code (per step). */

@@ -1,115 +1,21 @@
-/* Interleaved rounds (as bench/stack/rounds.h, plus an untimed step):
- * every variant runs once per round, in an order that rotates from round
- * to round, so the shared machine's drift and noise fall on all alike.
- * Before each timed batch a variant may prepare outside the clock (a
- * code region that would fill up mid-batch is reset there, and its
- * resets are timed and reported on their own). A round's figure is the
- * batch's mean ns per function; the table gives the median, minimum and
- * maximum over rounds, and the median over rounds of the ratio of the
- * variant's reference, timed in the same round, to it: how many times
- * faster than the reference it is. */
+/* The code benchmarks' table of bench/common's interleaved rounds (a
+ * code region that would fill up mid-batch is reset in the untimed
+ * prepare step, and its resets are timed and reported on their own): the
+ * median, minimum and maximum ns per function over rounds, and the
+ * median over rounds of the ratio of the variant's reference, timed in
+ * the same round, to it: how many times faster than the reference it
+ * is. */
 #ifndef BENCH_CODE_ROUNDS_H
 #define BENCH_CODE_ROUNDS_H
 
+#include "bench_rounds.h"
 #include "code_bench.h"
 
-#define NO_REF ((size_t)-1)
-
-struct variant {
-	const char *name;
-	const char *what; /* one line for the table's legend */
-	void (*run)(long cycles);
-	void (*prepare)(long cycles); /* untimed, before run; may be NULL */
-	long scale; /* cycles per round: the caller's count / scale */
-	long per;   /* functions one cycle handles (0 means 1) */
-	size_t ref; /* the variant this one is compared with, or NO_REF */
-};
-
-struct rounds {
-	size_t nv;
-	long rounds;
-	double *ns; /* [v * rounds + r]: ns per function of variant v in round r */
-};
-
-static inline long rounds_cycles(const struct variant *v, long cycles)
-{
-	return cycles / v->scale > 0 ? cycles / v->scale : 1;
-}
-
-static inline void rounds_one(const struct variant *v, long n, double *out)
-{
-	double t0;
-
-	if (v->prepare)
-		v->prepare(n);
-	t0 = now_ns();
-	v->run(n);
-	if (out)
-		*out = (now_ns() - t0) / (double)n / (double)(v->per ? v->per : 1);
-}
-
-static inline struct rounds rounds_run(const char *who, const struct variant *v, size_t nv,
-                                       long rounds, long cycles)
-{
-	struct rounds t = { nv, rounds, malloc(sizeof(double) * nv * (size_t)rounds) };
-
-	if (!t.ns)
-		die(who, "malloc", ENOMEM);
-	/* One untimed round: page tables, lazy binding, the regions' first
-	 * pages. */
-	for (size_t i = 0; i < nv; i++)
-		rounds_one(&v[i], rounds_cycles(&v[i], cycles), NULL);
-	for (long r = 0; r < rounds; r++) {
-		for (size_t k = 0; k < nv; k++) {
-			size_t i = ((size_t)r + k) % nv;
-
-			rounds_one(&v[i], rounds_cycles(&v[i], cycles),
-			           &t.ns[i * (size_t)rounds + (size_t)r]);
-		}
-	}
-	return t;
-}
-
-/* The median over rounds of ns[b] / ns[a] in the same round: how many
- * times faster a is than b. */
+/* How many times faster a is than b: the median over rounds of
+ * ns[b] / ns[a] in the same round. */
 static inline double rounds_speedup(const struct rounds *t, size_t a, size_t b)
 {
-	double *q = malloc(sizeof(double) * (size_t)t->rounds), m;
-
-	if (!q)
-		die("rounds", "malloc", ENOMEM);
-	for (long r = 0; r < t->rounds; r++)
-		q[r] = t->ns[b * (size_t)t->rounds + (size_t)r] / t->ns[a * (size_t)t->rounds + (size_t)r];
-	m = median(q, (size_t)t->rounds);
-	free(q);
-	return m;
-}
-
-/* The median over rounds of ns[a] - ns[b] in the same round. */
-static inline double rounds_diff(const struct rounds *t, size_t a, size_t b)
-{
-	double *q = malloc(sizeof(double) * (size_t)t->rounds), m;
-
-	if (!q)
-		die("rounds", "malloc", ENOMEM);
-	for (long r = 0; r < t->rounds; r++)
-		q[r] = t->ns[a * (size_t)t->rounds + (size_t)r] - t->ns[b * (size_t)t->rounds + (size_t)r];
-	m = median(q, (size_t)t->rounds);
-	free(q);
-	return m;
-}
-
-/* The median of variant a's rounds, leaving them in their order. */
-static inline double rounds_median(const struct rounds *t, size_t a)
-{
-	double *q = malloc(sizeof(double) * (size_t)t->rounds), m;
-
-	if (!q)
-		die("rounds", "malloc", ENOMEM);
-	memcpy(q, t->ns + a * (size_t)t->rounds, sizeof(double) * (size_t)t->rounds);
-	m = median(q, (size_t)t->rounds);
-	free(q);
-	return m;
+	return rounds_ratio(t, b, a);
 }
 
 /* The table: one row per variant. Speedups first: the medians sort each

@@ -135,17 +135,18 @@ __attribute__((noinline)) static void run_none(long cycles)
 		__asm__ __volatile__("" ::: "memory");
 }
 
+#define REF 2 /* pool */
+
 static const struct variant variants[] = {
-	{ "mmap", "mmap PROT_NONE + mprotect RW + touch + munmap", run_mmap, 2, 1 },
+	{ "mmap", "mmap PROT_NONE + mprotect RW + touch + munmap", run_mmap, NULL, 2, 1, REF },
 	{ "pthread", "pthread_create + join, 1 MiB stack, touches 8 KiB (glibc's cache)",
-	  run_pthread, 10, 1 },
+	  run_pthread, NULL, 10, 1, REF },
 	{ "pool", "rtm_stack_acquire + touch + rtm_stack_release, keep_resident 16 KiB",
-	  run_pool, 1, 1 },
+	  run_pool, NULL, 1, 1, REF },
 	{ "pool-keep", "the same, keep_resident 1 MiB: the release makes no OS call",
-	  run_pool_keep, 1, 1 },
+	  run_pool_keep, NULL, 1, 1, REF },
 };
 #define NVARIANTS (sizeof variants / sizeof variants[0])
-#define REF       2 /* pool */
 
 static void setup(void)
 {
@@ -172,10 +173,10 @@ __attribute__((noreturn)) static void usage(void)
 static int count_mode(long count, const char *name)
 {
 	static const struct variant counted[] = {
-		{ "pool", "", run_pool, 1, 1 },
-		{ "pool-keep", "", run_pool_keep, 1, 1 },
-		{ "mmap", "", run_mmap, 1, 1 },
-		{ "none", "", run_none, 1, 1 },
+		{ .name = "pool", .run = run_pool },
+		{ .name = "pool-keep", .run = run_pool_keep },
+		{ .name = "mmap", .run = run_mmap },
+		{ .name = "none", .run = run_none },
 	};
 
 	touch_on = 0;
@@ -227,7 +228,7 @@ int main(int argc, char **argv)
 	printf("stack cycle, 1 MiB stack, one-page guard, 8 KiB touched: %ld rounds, "
 	       "batches of %ld cycles (pthread %ld, mmap %ld), rotating order\n",
 	       rounds, cycles, cycles / variants[1].scale, cycles / variants[0].scale);
-	rounds_print(&t, variants, REF);
+	rounds_print(&t, variants);
 	printf("mmap / pool %.1fx, pthread / pool %.1fx, mmap / pool-keep %.1fx "
 	       "(medians of per-round ratios)\n",
 	       mmap_x, pthread_x, keep_x);

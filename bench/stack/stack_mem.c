@@ -26,6 +26,7 @@
 #include <rtmem/stack.h>
 #include <rtmem/sys.h>
 
+#include "count_hooks.h"
 #include "stack_bench.h"
 
 #define WHO "stack_mem"
@@ -130,42 +131,7 @@ static void faults(long cycles)
 	rtm_stack_pool_destroy(p);
 }
 
-/* ---- OS calls, through a counting hook table ---- */
-
-enum op { OP_MMAP, OP_MUNMAP, OP_MPROTECT, OP_MADVISE, NOPS };
-static unsigned long calls[NOPS];
-
-static rtm_mmap_result count_mmap(void *ctx, void *addr, size_t n, int prot, int flags, int fd,
-                                  uint64_t off)
-{
-	(void)ctx;
-	calls[OP_MMAP]++;
-	return rtm_sys_mmap(addr, n, prot, flags, fd, off);
-}
-
-static int count_munmap(void *ctx, void *addr, size_t n)
-{
-	(void)ctx;
-	calls[OP_MUNMAP]++;
-	return rtm_sys_munmap(addr, n);
-}
-
-static int count_mprotect(void *ctx, void *addr, size_t n, int prot)
-{
-	(void)ctx;
-	calls[OP_MPROTECT]++;
-	return rtm_sys_mprotect(addr, n, prot);
-}
-
-static int count_madvise(void *ctx, void *addr, size_t n, int advice)
-{
-	(void)ctx;
-	calls[OP_MADVISE]++;
-	return rtm_sys_madvise(addr, n, advice);
-}
-
-static const struct rtm_hooks counting = { count_mmap, count_munmap, count_mprotect,
-	                                   count_madvise, NULL };
+/* ---- OS calls, through bench/common's counting hook table ---- */
 
 /* c: the calls of `per` calls of one kind. */
 static void calls_print(const char *what, const unsigned long *c, long per)

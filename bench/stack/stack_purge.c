@@ -232,20 +232,25 @@ static void run_batch(long n)
 			die(WHO, "process_madvise", errno);
 }
 
+/* Every row is compared with pool, the first. */
 static const struct variant all[] = {
-	{ "pool", "acquire + touch 8 KiB + release (keep_resident 16 KiB)", run_pool, 1, 1 },
-	{ "pool-keep", "the same, keep_resident 1 MiB: no purge", run_pool_keep, 1, 1 },
-	{ "defer1", "the same through a one-stack deferred-purge cell", run_defer, 1, 1 },
+	{ "pool", "acquire + touch 8 KiB + release (keep_resident 16 KiB)", run_pool, NULL, 1, 1,
+	  0 },
+	{ "pool-keep", "the same, keep_resident 1 MiB: no purge", run_pool_keep, NULL, 1, 1, 0 },
+	{ "defer1", "the same through a one-stack deferred-purge cell", run_defer, NULL, 1, 1,
+	  0 },
 	{ "pool-burst", "16 acquires + touches, then 16 releases; per stack", run_pool_burst,
-	  BATCH, BATCH },
-	{ "defer1-burst", "the same through the cell; per stack", run_defer_burst, BATCH, BATCH },
-	{ "purge", "madvise(DONTNEED), 1008 KiB not resident", run_purge, 1, 1 },
-	{ "free", "madvise(FREE), the same range", run_free, 1, 1 },
-	{ "mincore-all", "mincore over the 1008 KiB", run_mincore_all, 1, 1 },
-	{ "mincore-page", "mincore of the page below keep_resident", run_mincore_page, 1, 1 },
-	{ "getppid", "an empty system call", run_getppid, 1, 1 },
+	  NULL, BATCH, BATCH, 0 },
+	{ "defer1-burst", "the same through the cell; per stack", run_defer_burst, NULL, BATCH,
+	  BATCH, 0 },
+	{ "purge", "madvise(DONTNEED), 1008 KiB not resident", run_purge, NULL, 1, 1, 0 },
+	{ "free", "madvise(FREE), the same range", run_free, NULL, 1, 1, 0 },
+	{ "mincore-all", "mincore over the 1008 KiB", run_mincore_all, NULL, 1, 1, 0 },
+	{ "mincore-page", "mincore of the page below keep_resident", run_mincore_page, NULL, 1,
+	  1, 0 },
+	{ "getppid", "an empty system call", run_getppid, NULL, 1, 1, 0 },
 	{ "batch16", "process_madvise(DONTNEED) of 16 stacks' 1008 KiB; per stack", run_batch,
-	  BATCH, BATCH },
+	  NULL, BATCH, BATCH, 0 },
 };
 #define NALL (sizeof all / sizeof all[0])
 
@@ -331,7 +336,7 @@ int main(int argc, char **argv)
 		batch_x = rounds_ratio(&t, ibatch, ipurge);
 	printf("the release's purge: 1 MiB stacks, 8 KiB touched, keep_resident 16 KiB: "
 	       "%ld rounds, batches of %ld, rotating order; ns per stack\n", rounds, cycles);
-	rounds_print(&t, v, ipool);
+	rounds_print(&t, v);
 	printf("purge / pool cycle %.2f; pool / pool-keep %.1fx; pool / defer1 %.1fx; "
 	       "mincore-all / purge %.2f", purge_x, keep_x, defer_x, min_x);
 	if (ibatch < nv)
