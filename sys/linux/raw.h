@@ -5,6 +5,7 @@
 #define RTM_SYS_RAW_H
 
 #include <rtmem/sys.h>
+#include <rtmem/vm.h> /* rtm_page_size */
 
 static inline rtm_mmap_result rtm_raw_mmap(void *addr, size_t n, int prot, int flags, int fd,
                                            uint64_t off)
@@ -65,18 +66,22 @@ static inline int rtm_raw_munmap(void *addr, size_t n)
 }
 
 /* Whether a page-aligned [addr, addr + n), n > 0, rounded out to whole
- * pages runs past the top of a 32-bit address space (4 KiB: the page size
- * of every 32-bit architecture here). A 32-bit kernel refuses such a range
- * (mprotect ENOMEM, madvise EINVAL) and changes nothing; a 64-bit kernel
- * running a 32-bit process sees no wrap in its own arithmetic and applies
- * the call to every mapping above addr (the stack among them) up to the
- * first hole, before it reports the hole. */
+ * pages runs past the top of a 32-bit address space. A 32-bit kernel
+ * refuses such a range (mprotect ENOMEM, madvise EINVAL) and changes
+ * nothing; a 64-bit kernel running a 32-bit process sees no wrap in its
+ * own arithmetic and applies the call to every mapping above addr (the
+ * stack among them) up to the first hole, before it reports the hole.
+ * The rounding is the kernel's: with the process's page size, not 4 KiB
+ * (32-bit mips, powerpc, hppa and sh4 kernels may use 8 to 64 KiB). */
 static inline int rtm_raw_wraps32(void *addr, size_t n)
 {
 #if UINTPTR_MAX <= 0xffffffffu
-	uintptr_t a = (uintptr_t)addr;
+	uintptr_t a = (uintptr_t)addr, mask;
 
-	return n != 0 && (a & 4095) == 0 && n > UINTPTR_MAX - a - 4095;
+	if (n == 0)
+		return 0;
+	mask = rtm_page_size() - 1;
+	return (a & mask) == 0 && n > UINTPTR_MAX - a - mask;
 #else
 	(void)addr;
 	(void)n;
