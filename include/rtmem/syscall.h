@@ -30,10 +30,10 @@
 #include "arch/ppc64le.h"
 #elif defined(__s390x__)
 #include "arch/s390x.h"
-#elif defined(__mips__) && defined(_ABI64) && _MIPS_SIM == _ABI64 && defined(__MIPSEL__)
-#include "arch/mips64el.h"
+#elif defined(__mips__) && defined(_ABI64) && _MIPS_SIM == _ABI64
+#include "arch/mips64.h"
 #else
-#error "rtmem: unsupported architecture (see README: x86_64 i386 aarch64 arm riscv64 ppc64le s390x mips64el)"
+#error "rtmem: unsupported architecture (see README: x86_64 i386 aarch64 arm riscv64 ppc64le s390x mips64)"
 #endif
 
 /* The kernel's failure band: -4095..-1. Compared unsigned, as musl does,

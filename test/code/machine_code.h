@@ -1,6 +1,7 @@
 /* Machine code to run through executable memory, for every architecture
  * rtmem builds for (Linux: x86_64 i386 aarch64 arm riscv64 ppc64le s390x
- * mips64el R2 and R6; Windows: x86_64 and i686). Two functions:
+ * mips64 and mips64el (n64, R2 and R6); Windows: x86_64 and i686). Two
+ * functions:
  *
  *   int32_t f(void)               returns a 32-bit constant
  *   int32_t f(int32_t, int32_t)   returns the sum of its arguments (wrapping)
@@ -69,8 +70,8 @@ typedef int32_t (*mc_add_fn)(int32_t, int32_t);
 
 /* An instruction word in the order this machine fetches it: the data byte
  * order on every architecture here (aarch64, arm, riscv64, ppc64le and
- * mips64el are little-endian in both; s390x writes its halfwords
- * directly). */
+ * mips64el are little-endian in both, mips64 big-endian in both; s390x
+ * writes its halfwords directly). */
 static inline void mc_word(unsigned char *p, uint32_t w)
 {
 	mc_copy(p, &w, 4);
@@ -308,9 +309,9 @@ static inline size_t mc_add(void *buf)
 	return sizeof code;
 }
 
-#elif defined(__mips__) && defined(__MIPSEL__) && defined(_ABI64) && _MIPS_SIM == _ABI64
+#elif defined(__mips__) && defined(_ABI64) && _MIPS_SIM == _ABI64
 
-#define MC_ARCH  "mips64el"
+#define MC_ARCH  "mips64"
 #define MC_ALIGN 4
 
 static inline void mc_patch_const(void *buf, uint32_t v)
