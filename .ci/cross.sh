@@ -11,8 +11,9 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 # Seconds each, set up, built and tested on the 2-core machine shared with
-# other builds (debugoptimized; minsize alike): mips64 15-34.
-all=(i386 aarch64 arm arm-thumb riscv64 ppc64le s390x mips64el mips64r6el mips64)
+# other builds (debugoptimized; minsize alike): mips 35-51, mipsel 44-53,
+# mips64 15-34.
+all=(i386 aarch64 arm arm-thumb riscv64 ppc64le s390x mips64el mips64r6el mips mipsel mips64)
 if [ $# -gt 0 ]; then archs=("$@"); else archs=("${all[@]}"); fi
 buildtype=${BUILDTYPE:-debugoptimized}
 

@@ -1,5 +1,5 @@
-/* What every mips Linux ABI shares (n64: arch/mips64.h), in either byte
- * order: the kernel entry's contract, the mmap flags that
+/* What every mips Linux ABI shares (o32: arch/mips.h, n64: arch/mips64.h),
+ * in either byte order: the kernel entry's contract, the mmap flags that
  * differ from asm-generic, and instruction-cache maintenance.
  *
  *   instruction  syscall, with the number in v0 ($2)

@@ -147,7 +147,7 @@ void rtm_code_reset(rtm_code *c);
  * the data cache and invalidates the instruction cache by line, as CTR_EL0
  * says; arm asks the kernel (cacheflush); riscv64 asks the kernel to fence
  * every hart (riscv_flush_icache); ppc64le dcbst/sync/icbi/isync per
- * block; mips64 asks the kernel (cacheflush), which knows whether synci
+ * block; mips asks the kernel (cacheflush), which knows whether synci
  * would reach every core). Call it after writing code and before running
  * it, with the address the code will run at. n 0: nothing. No errors:
  * the architectures that need the kernel get an answer for a range they

@@ -32,8 +32,10 @@
 #include "arch/s390x.h"
 #elif defined(__mips__) && defined(_ABI64) && _MIPS_SIM == _ABI64
 #include "arch/mips64.h"
+#elif defined(__mips__) && defined(_ABIO32) && _MIPS_SIM == _ABIO32
+#include "arch/mips.h"
 #else
-#error "rtmem: unsupported architecture (see README: x86_64 i386 aarch64 arm riscv64 ppc64le s390x mips64)"
+#error "rtmem: unsupported architecture (see README: x86_64 i386 aarch64 arm riscv64 ppc64le s390x mips mips64)"
 #endif
 
 /* The kernel's failure band: -4095..-1. Compared unsigned, as musl does,

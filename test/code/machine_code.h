@@ -1,7 +1,7 @@
 /* Machine code to run through executable memory, for every architecture
  * rtmem builds for (Linux: x86_64 i386 aarch64 arm riscv64 ppc64le s390x
- * mips64 and mips64el (n64, R2 and R6); Windows: x86_64 and i686). Two
- * functions:
+ * mips and mipsel (o32), mips64 and mips64el (n64, R2 and R6); Windows:
+ * x86_64 and i686). Two functions:
  *
  *   int32_t f(void)               returns a 32-bit constant
  *   int32_t f(int32_t, int32_t)   returns the sum of its arguments (wrapping)
@@ -40,18 +40,19 @@
  *                  blr. lis sign-extends.
  *   s390x          lgfi %r2, imm32 (c0 21, imm32 big-endian at 2; the
  *                  64-bit register gets the sign-extended value); br %r14
- *   mips64 (n64)   lui $v0, hi16; ori $v0, $v0, lo16 (the low halfwords of
- *                  the words at 0 and 4; lui sign-extends); jalr $zero,
+ *   mips (o32, n64) lui $v0, hi16; ori $v0, $v0, lo16 (the low halfwords
+ *                  of the words at 0 and 4; lui sign-extends); jalr $zero,
  *                  $ra; nop. R6 removed the jr encoding (jr is jalr $zero
  *                  there), and jalr $zero, $ra is the same word on R2 and
  *                  R6. jalr is not a compact branch, so it has a delay
  *                  slot on both (R6's forbidden slot belongs to compact
- *                  branches): the nop fills it.
+ *                  branches): the nop fills it. The same words serve
+ *                  o32 (32-bit registers) and n64.
  * The sum: addl/lea on x86 (x86_64 Linux: edi + esi; Windows x64: ecx +
  * edx; i386 and i686 cdecl: the two words above the return address), add
  * w0, w0, w1 (aarch64), add r0, r0, r1 (arm), addw a0, a0, a1 (riscv64,
  * sign-extends), add r3, r3, r4 + extsw r3, r3 (ppc64le), ar %r2, %r3 +
- * lgfr %r2, %r2 (s390x), addu $v0, $a0, $a1 (mips64, sign-extends).
+ * lgfr %r2, %r2 (s390x), addu $v0, $a0, $a1 (mips; sign-extends on mips64).
  */
 #ifndef TEST_CODE_MACHINE_CODE_H
 #define TEST_CODE_MACHINE_CODE_H
@@ -69,9 +70,9 @@ typedef int32_t (*mc_const_fn)(void);
 typedef int32_t (*mc_add_fn)(int32_t, int32_t);
 
 /* An instruction word in the order this machine fetches it: the data byte
- * order on every architecture here (aarch64, arm, riscv64, ppc64le and
- * mips64el are little-endian in both, mips64 big-endian in both; s390x
- * writes its halfwords directly). */
+ * order on every architecture here (aarch64, arm, riscv64, ppc64le, mipsel
+ * and mips64el are little-endian in both, mips and mips64 big-endian in
+ * both; s390x writes its halfwords directly). */
 static inline void mc_word(unsigned char *p, uint32_t w)
 {
 	mc_copy(p, &w, 4);
@@ -309,9 +310,9 @@ static inline size_t mc_add(void *buf)
 	return sizeof code;
 }
 
-#elif defined(__mips__) && defined(_ABI64) && _MIPS_SIM == _ABI64
+#elif defined(__mips__)
 
-#define MC_ARCH  "mips64"
+#define MC_ARCH  "mips"
 #define MC_ALIGN 4
 
 static inline void mc_patch_const(void *buf, uint32_t v)
