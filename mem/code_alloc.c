@@ -78,8 +78,8 @@ int rtm_code_publish(rtm_code *c, const struct rtm_code_buf *b)
 	}
 	if (c->patch_hi && off >= c->patch_lo && end <= c->patch_hi) {
 		/* The end of a patch: its pages executable again. */
-		err = rtm_mprotect((void *)(c->exec + c->patch_lo), c->patch_hi - c->patch_lo,
-		                   RTM_PROT_READ | RTM_PROT_EXEC);
+		err = rtm_os_code_protect((void *)(c->exec + c->patch_lo),
+		                          c->patch_hi - c->patch_lo, RTM_OS_CODE_RX);
 		if (err)
 			return err;
 		rtm_code_sync(c->exec + c->patch_lo, c->patch_hi - c->patch_lo);
@@ -93,8 +93,7 @@ int rtm_code_publish(rtm_code *c, const struct rtm_code_buf *b)
 		 * page; the next allocation starts on the page after. */
 		size_t from = c->published, to = rtm_code_page_up(c->used, ps);
 
-		err = rtm_mprotect((void *)(c->exec + from), to - from,
-		                   RTM_PROT_READ | RTM_PROT_EXEC);
+		err = rtm_os_code_protect((void *)(c->exec + from), to - from, RTM_OS_CODE_RX);
 		if (err)
 			return err;
 		rtm_code_sync(c->exec + from, to - from);
@@ -118,7 +117,7 @@ int rtm_code_patch_begin(rtm_code *c, const struct rtm_code_buf *b)
 		return RTM_EINVAL;
 	lo = off & ~(ps - 1);
 	hi = rtm_code_page_up(off + b->size, ps);
-	err = rtm_mprotect((void *)(c->exec + lo), hi - lo, RTM_PROT_READ | RTM_PROT_WRITE);
+	err = rtm_os_code_protect((void *)(c->exec + lo), hi - lo, RTM_OS_CODE_RW);
 	if (err)
 		return err;
 	c->patch_lo = lo;
