@@ -192,8 +192,8 @@ __asm__(RTM_START_HEAD
         "	udf #0\n"
         RTM_START_TAIL);
 #undef RTM_START_ISA
-#elif defined(__riscv) && __riscv_xlen == 64
-/* gp must hold __global_pointer$ before any C code runs: the linker relaxes
+#elif defined(__riscv)
+/* riscv64 and riscv32 alike. gp must hold __global_pointer$ before any C code runs: the linker relaxes
  * accesses near it into gp-relative ones. norelax, or the load of gp would
  * itself be relaxed into "mv gp, gp". */
 __asm__(RTM_START_HEAD

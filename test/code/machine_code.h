@@ -1,6 +1,7 @@
 /* Machine code to run through executable memory, for every architecture
- * rtmem builds for (Linux: x86_64 i386 aarch64 arm riscv64 ppc64le s390x
- * mips64el R2 and R6; Windows: x86_64 and i686). Two functions:
+ * rtmem builds for (Linux: x86_64 i386 aarch64 arm riscv64 riscv32
+ * ppc64le s390x mips64el R2 and R6; Windows: x86_64 and i686).
+ * Two functions:
  *
  *   int32_t f(void)               returns a 32-bit constant
  *   int32_t f(int32_t, int32_t)   returns the sum of its arguments (wrapping)
@@ -32,7 +33,8 @@
  *                  word at 0, imm[31:20] of the word at 4; hi20 is rounded
  *                  up when lo12 is negative, as addiw sign-extends it);
  *                  ret. No compressed instructions: the C extension is
- *                  optional.
+ *                  optional. riscv32: addi for addiw (no sign extension
+ *                  to do in a 32-bit register).
  *   ppc64le        ELFv2: a function pointer is the entry address, and
  *                  these leaves need no TOC (r2). lis r3, hi16; ori r3,
  *                  r3, lo16 (the low halfwords of the words at 0 and 4);
@@ -49,8 +51,9 @@
  * The sum: addl/lea on x86 (x86_64 Linux: edi + esi; Windows x64: ecx +
  * edx; i386 and i686 cdecl: the two words above the return address), add
  * w0, w0, w1 (aarch64), add r0, r0, r1 (arm), addw a0, a0, a1 (riscv64,
- * sign-extends), add r3, r3, r4 + extsw r3, r3 (ppc64le), ar %r2, %r3 +
- * lgfr %r2, %r2 (s390x), addu $v0, $a0, $a1 (mips64, sign-extends).
+ * sign-extends; add a0, a0, a1 on riscv32), add r3, r3, r4 + extsw r3, r3
+ * (ppc64le), ar %r2, %r3 + lgfr %r2, %r2 (s390x), addu $v0, $a0, $a1
+ * (mips64, sign-extends).
  */
 #ifndef TEST_CODE_MACHINE_CODE_H
 #define TEST_CODE_MACHINE_CODE_H
@@ -65,7 +68,7 @@ typedef int32_t (*mc_const_fn)(void);
 typedef int32_t (*mc_add_fn)(int32_t, int32_t);
 
 /* An instruction word in the order this machine fetches it: the data byte
- * order on every architecture here (aarch64, arm, riscv64, ppc64le and
+ * order on every architecture here (aarch64, arm, riscv, ppc64le and
  * mips64el are little-endian in both; s390x writes its halfwords
  * directly). */
 static inline void mc_word(unsigned char *p, uint32_t w)
@@ -196,16 +199,26 @@ static inline size_t mc_add(void *buf)
 	return 8;
 }
 
-#elif defined(__riscv) && __riscv_xlen == 64
+#elif defined(__riscv)
 
-#define MC_ARCH  "riscv64"
+/* riscv32 has no addiw and addw (their opcodes are reserved there): addi
+ * and add, which on a 32-bit register are the same operations. */
+#if __riscv_xlen == 64
+#define MC_ARCH      "riscv64"
+#define MC_RISCV_ADDI 0x0005051b /* addiw a0, a0, 0 */
+#define MC_RISCV_ADD  0x00b5053b /* addw a0, a0, a1 */
+#else
+#define MC_ARCH      "riscv32"
+#define MC_RISCV_ADDI 0x00050513 /* addi a0, a0, 0 */
+#define MC_RISCV_ADD  0x00b50533 /* add a0, a0, a1 */
+#endif
 #define MC_ALIGN 4
 
 static inline void mc_patch_const(void *buf, uint32_t v)
 {
 	unsigned char *p = buf;
-	/* addiw adds lo12 sign-extended: when its bit 11 is set, hi20 is one
-	 * more (all in 32 bits: addiw wraps and sign-extends the sum). */
+	/* addi(w) adds lo12 sign-extended: when its bit 11 is set, hi20 is
+	 * one more (all in 32 bits: addiw wraps and sign-extends the sum). */
 	uint32_t hi20 = ((v + 0x800) >> 12) & 0xfffff;
 
 	mc_set_bits(p, 0xfffff000u, hi20 << 12);
@@ -217,7 +230,7 @@ static inline size_t mc_ret_const(void *buf, uint32_t v)
 	unsigned char *p = buf;
 
 	mc_word(p, 0x00000537);     /* lui a0, 0 */
-	mc_word(p + 4, 0x0005051b); /* addiw a0, a0, 0 */
+	mc_word(p + 4, MC_RISCV_ADDI);
 	mc_word(p + 8, 0x00008067); /* ret (jalr zero, 0(ra)) */
 	mc_patch_const(p, v);
 	return 12;
@@ -227,7 +240,7 @@ static inline size_t mc_add(void *buf)
 {
 	unsigned char *p = buf;
 
-	mc_word(p, 0x00b5053b);     /* addw a0, a0, a1 */
+	mc_word(p, MC_RISCV_ADD);
 	mc_word(p + 4, 0x00008067); /* ret */
 	return 8;
 }
