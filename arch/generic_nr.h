@@ -1,6 +1,6 @@
 /* Syscall numbers of the kernel's asm-generic table (include/uapi/
  * asm-generic/unistd.h), shared by the architectures that use it as is:
- * aarch64, riscv64 and riscv32. On a 32-bit kernel the
+ * aarch64 (and aarch64_be), riscv64 and riscv32. On a 32-bit kernel the
  * same numbers name the 64-bit-offset calls: mmap2, ftruncate64, fcntl64
  * (arch/riscv.h says what that changes). */
 #ifndef RTM_ARCH_GENERIC_NR_H

@@ -33,7 +33,7 @@
 #elif defined(__mips__) && defined(_ABI64) && _MIPS_SIM == _ABI64 && defined(__MIPSEL__)
 #include "arch/mips64el.h"
 #else
-#error "rtmem: unsupported architecture (see README: x86_64 i386 aarch64 arm riscv64 riscv32 ppc64le s390x mips64el)"
+#error "rtmem: unsupported architecture (see README: x86_64 i386 aarch64 aarch64_be arm riscv64 riscv32 ppc64le s390x mips64el)"
 #endif
 
 /* The kernel's failure band: -4095..-1. Compared unsigned, as musl does,

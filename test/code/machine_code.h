@@ -1,6 +1,6 @@
 /* Machine code to run through executable memory, for every architecture
- * rtmem builds for (Linux: x86_64 i386 aarch64 arm riscv64 riscv32
- * ppc64le s390x mips64el R2 and R6; Windows: x86_64 and i686).
+ * rtmem builds for (Linux: x86_64 i386 aarch64 aarch64_be arm riscv64
+ * riscv32 ppc64le s390x mips64el R2 and R6; Windows: x86_64 and i686).
  * Two functions:
  *
  *   int32_t f(void)               returns a 32-bit constant
@@ -22,7 +22,8 @@
  * Encodings, and where the constant lives (v = hi16:lo16):
  *   x86_64, i386   mov eax, imm32 (b8 + imm32 little-endian at 1); ret
  *   aarch64        movz w0, lo16; movk w0, hi16, lsl 16 (imm16 in bits
- *                  [20:5] of the words at 0 and 4); ret
+ *                  [20:5] of the words at 0 and 4); ret. aarch64_be: the
+ *                  same words, stored little-endian (mc_word)
  *   arm            ARM (A32) code, also when the tests are Thumb (cross/
  *                  arm-thumb.ini): the pointer has bit 0 clear and gcc
  *                  calls through a pointer with blx, which switches to ARM
@@ -68,11 +69,18 @@ typedef int32_t (*mc_const_fn)(void);
 typedef int32_t (*mc_add_fn)(int32_t, int32_t);
 
 /* An instruction word in the order this machine fetches it: the data byte
- * order on every architecture here (aarch64, arm, riscv, ppc64le and
- * mips64el are little-endian in both; s390x writes its halfwords
- * directly). */
+ * order (aarch64, arm, riscv and ppc64le are little-endian in both; s390x
+ * writes its halfwords directly), but on aarch64_be, whose instructions
+ * are little-endian whatever the data's order. */
+#if defined(__AARCH64EB__)
+#define MC_FETCH_ORDER(w) __builtin_bswap32(w)
+#else
+#define MC_FETCH_ORDER(w) (w)
+#endif
+
 static inline void mc_word(unsigned char *p, uint32_t w)
 {
+	w = MC_FETCH_ORDER(w);
 	memcpy(p, &w, 4);
 }
 
@@ -81,7 +89,7 @@ static inline uint32_t mc_read_word(const unsigned char *p)
 	uint32_t w;
 
 	memcpy(&w, p, 4);
-	return w;
+	return MC_FETCH_ORDER(w);
 }
 
 /* A word with the bits of mask replaced by bits. */
