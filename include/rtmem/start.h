@@ -20,7 +20,7 @@
  *
  * What it defines (external symbols, hence the one-TU rule):
  *   _start       in top-level asm: clears what the ABI wants cleared, sets
- *                up the global pointer where the ABI has one (riscv64 gp,
+ *                up the global pointer where the ABI has one (riscv gp,
  *                ppc64le TOC, mips64 $gp), aligns the stack and calls
  *                rtm_start_c with the kernel's initial stack pointer.
  *   rtm_start_c  reads argc, argv, envp and the auxiliary vector from that
@@ -261,6 +261,23 @@ __asm__(RTM_START_HEAD
         "	nop\n"
         "	break\n"
         ".set pop\n"
+        RTM_START_TAIL);
+#elif defined(__sh__)
+/* r4 is the first argument; the SH ABI wants sp 4-aligned, 8 for doubles.
+ * r14 = 0 ends the frame chain. rtm_start_c's address comes from the
+ * literal pool (a static, non-PIE link: its final address). The call's
+ * delay slot does the clearing; sleep (privileged) traps if it returns. */
+__asm__(RTM_START_HEAD
+        "_start:\n"
+        "	mov r15, r4\n"
+        "	mov #-8, r0\n"
+        "	and r0, r15\n"
+        "	mov.l 1f, r1\n"
+        "	jsr @r1\n"
+        "	mov #0, r14\n"
+        "	sleep\n"
+        "	.balign 4\n"
+        "1:	.long rtm_start_c\n"
         RTM_START_TAIL);
 #else
 #error "<rtmem/start.h>: no _start for this architecture"

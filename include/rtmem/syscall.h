@@ -32,8 +32,10 @@
 #include "arch/s390x.h"
 #elif defined(__mips__) && defined(_ABI64) && _MIPS_SIM == _ABI64 && defined(__MIPSEL__)
 #include "arch/mips64el.h"
+#elif defined(__sh__) && defined(__SH4__) && defined(__LITTLE_ENDIAN__)
+#include "arch/sh4.h"
 #else
-#error "rtmem: unsupported architecture (see README: x86_64 i386 aarch64 aarch64_be arm riscv64 riscv32 ppc64le s390x mips64el)"
+#error "rtmem: unsupported architecture (see README: x86_64 i386 aarch64 aarch64_be arm riscv64 riscv32 ppc64le s390x mips64el sh4)"
 #endif
 
 /* The kernel's failure band: -4095..-1. Compared unsigned, as musl does,

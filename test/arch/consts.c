@@ -174,6 +174,12 @@ SAME(SELFTEST_AT_ENTRY, AT_ENTRY);
 #ifdef RTM_ARCH_NR_riscv_flush_icache
 SAME(RTM_ARCH_NR_riscv_flush_icache, NR(riscv_flush_icache));
 #endif
+#if defined(__sh__)
+#include <asm/cachectl.h>
+SAME(RTM_ARCH_NR_cacheflush, NR(cacheflush));
+SAME(RTM_ARCH_CACHEFLUSH_D_WB, CACHEFLUSH_D_WB);
+SAME(RTM_ARCH_CACHEFLUSH_I, CACHEFLUSH_I);
+#endif
 
 #if RTM_CONSTS_KERNEL
 #include <rtmem/start.h>

@@ -1,6 +1,7 @@
 /* Machine code to run through executable memory, for every architecture
  * rtmem builds for (Linux: x86_64 i386 aarch64 aarch64_be arm riscv64
- * riscv32 ppc64le s390x mips64el R2 and R6; Windows: x86_64 and i686).
+ * riscv32 ppc64le s390x mips64el R2 and R6 sh4; Windows: x86_64 and
+ * i686).
  * Two functions:
  *
  *   int32_t f(void)               returns a 32-bit constant
@@ -49,12 +50,18 @@
  *                  R6. jalr is not a compact branch, so it has a delay
  *                  slot on both (R6's forbidden slot belongs to compact
  *                  branches): the nop fills it.
+ *   sh4            16-bit instructions: mov #b3, r0, then shll8 r0 and
+ *                  or #b, r0 for each lower byte (or zero-extends its
+ *                  immediate; the sign mov #imm8 extends is shifted out);
+ *                  rts and its delay slot. The constant's bytes are the
+ *                  low bytes of the halfwords at 0, 4, 8 and 12.
  * The sum: addl/lea on x86 (x86_64 Linux: edi + esi; Windows x64: ecx +
  * edx; i386 and i686 cdecl: the two words above the return address), add
  * w0, w0, w1 (aarch64), add r0, r0, r1 (arm), addw a0, a0, a1 (riscv64,
  * sign-extends; add a0, a0, a1 on riscv32), add r3, r3, r4 + extsw r3, r3
  * (ppc64le), ar %r2, %r3 + lgfr %r2, %r2 (s390x), addu $v0, $a0, $a1
- * (mips64, sign-extends).
+ * (mips64, sign-extends), mov r4, r0 + add r5, r0 in rts's delay slot
+ * (sh4).
  */
 #ifndef TEST_CODE_MACHINE_CODE_H
 #define TEST_CODE_MACHINE_CODE_H
@@ -359,6 +366,62 @@ static inline size_t mc_add(void *buf)
 	mc_word(p + 4, 0x03e00009); /* jalr $zero, $ra */
 	mc_word(p + 8, 0x00000000); /* nop (delay slot) */
 	return 12;
+}
+
+#elif defined(__sh__) && defined(__LITTLE_ENDIAN__)
+
+#define MC_ARCH  "sh4"
+#define MC_ALIGN 2
+
+/* 16-bit instructions, fetched in the data byte order. */
+static inline void mc_half(unsigned char *p, uint16_t h)
+{
+	memcpy(p, &h, 2);
+}
+
+/* The constant is in the instructions, a byte at a time (mov #imm8 and
+ * or #imm8: the immediate is the low byte of the halfwords at 0, 4, 8
+ * and 12), not in a literal pool, which the data side would read. */
+static inline void mc_patch_const(void *buf, uint32_t v)
+{
+	unsigned char *p = buf;
+
+	p[0] = (unsigned char)(v >> 24);
+	p[4] = (unsigned char)(v >> 16);
+	p[8] = (unsigned char)(v >> 8);
+	p[12] = (unsigned char)v;
+}
+
+static inline size_t mc_ret_const(void *buf, uint32_t v)
+{
+	static const uint16_t code[] = {
+		0xe000, /* mov #b3, r0 (sign-extends; shifted out below) */
+		0x4018, /* shll8 r0 */
+		0xcb00, /* or #b2, r0 */
+		0x4018, /* shll8 r0 */
+		0xcb00, /* or #b1, r0 */
+		0x4018, /* shll8 r0 */
+		0xcb00, /* or #b0, r0 */
+		0x000b, /* rts */
+		0x0009, /* nop (delay slot) */
+	};
+	unsigned char *p = buf;
+	size_t i;
+
+	for (i = 0; i < sizeof code / sizeof code[0]; i++)
+		mc_half(p + 2 * i, code[i]);
+	mc_patch_const(p, v);
+	return sizeof code;
+}
+
+static inline size_t mc_add(void *buf)
+{
+	unsigned char *p = buf;
+
+	mc_half(p, 0x6043);     /* mov r4, r0 */
+	mc_half(p + 2, 0x000b); /* rts */
+	mc_half(p + 4, 0x305c); /* add r5, r0 (delay slot) */
+	return 6;
 }
 
 #else
