@@ -279,6 +279,24 @@ __asm__(RTM_START_HEAD
         "	.balign 4\n"
         "1:	.long rtm_start_c\n"
         RTM_START_TAIL);
+#elif defined(__alpha__)
+/* Every function derives $gp from its own address in $27, and _start has
+ * none: br puts the address of 1 in $gp, and ldgp (ldah/lda with gpdisp
+ * relocations against that label) turns it into the global pointer before
+ * anything reaches a global. jsr to a symbol loads $27 from the GOT, so
+ * rtm_start_c's own ldgp works. $15 (the frame pointer) = 0 ends the frame
+ * chain; the stack is kept 16-aligned. halt is privileged: a SIGILL if
+ * rtm_start_c ever returned. */
+__asm__(RTM_START_HEAD
+        "_start:\n"
+        "	br $29, 1f\n"
+        "1:	ldgp $29, 0($29)\n"
+        "	mov $30, $16\n"
+        "	bic $30, 15, $30\n"
+        "	mov $31, $15\n"
+        "	jsr $26, rtm_start_c\n"
+        "	call_pal 0\n"
+        RTM_START_TAIL);
 #else
 #error "<rtmem/start.h>: no _start for this architecture"
 #endif

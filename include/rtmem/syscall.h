@@ -34,8 +34,10 @@
 #include "arch/mips64el.h"
 #elif defined(__sh__) && defined(__SH4__) && defined(__LITTLE_ENDIAN__)
 #include "arch/sh4.h"
+#elif defined(__alpha__)
+#include "arch/alpha.h"
 #else
-#error "rtmem: unsupported architecture (see README: x86_64 i386 aarch64 aarch64_be arm riscv64 riscv32 ppc64le s390x mips64el sh4)"
+#error "rtmem: unsupported architecture (see README: x86_64 i386 aarch64 aarch64_be arm riscv64 riscv32 ppc64le s390x mips64el sh4 alpha)"
 #endif
 
 /* The kernel's failure band: -4095..-1. Compared unsigned, as musl does,

@@ -1,7 +1,7 @@
 /* Machine code to run through executable memory, for every architecture
  * rtmem builds for (Linux: x86_64 i386 aarch64 aarch64_be arm riscv64
- * riscv32 ppc64le s390x mips64el R2 and R6 sh4; Windows: x86_64 and
- * i686).
+ * riscv32 ppc64le s390x mips64el R2 and R6 sh4 alpha; Windows: x86_64
+ * and i686).
  * Two functions:
  *
  *   int32_t f(void)               returns a 32-bit constant
@@ -55,13 +55,18 @@
  *                  immediate; the sign mov #imm8 extends is shifted out);
  *                  rts and its delay slot. The constant's bytes are the
  *                  low bytes of the halfwords at 0, 4, 8 and 12.
+ *   alpha          ldah $0, hi16($31); lda $0, lo16($0) (the low halfwords
+ *                  of the words at 0 and 4; hi16 rounded up when lo16 is
+ *                  negative, as lda sign-extends it); addl $0, $31, $0
+ *                  sign-extends the 32-bit result, which ldah + lda alone
+ *                  get wrong past 0x7fff7fff; ret
  * The sum: addl/lea on x86 (x86_64 Linux: edi + esi; Windows x64: ecx +
  * edx; i386 and i686 cdecl: the two words above the return address), add
  * w0, w0, w1 (aarch64), add r0, r0, r1 (arm), addw a0, a0, a1 (riscv64,
  * sign-extends; add a0, a0, a1 on riscv32), add r3, r3, r4 + extsw r3, r3
  * (ppc64le), ar %r2, %r3 + lgfr %r2, %r2 (s390x), addu $v0, $a0, $a1
  * (mips64, sign-extends), mov r4, r0 + add r5, r0 in rts's delay slot
- * (sh4).
+ * (sh4), addl $16, $17, $0 (alpha, sign-extends).
  */
 #ifndef TEST_CODE_MACHINE_CODE_H
 #define TEST_CODE_MACHINE_CODE_H
@@ -422,6 +427,42 @@ static inline size_t mc_add(void *buf)
 	mc_half(p + 2, 0x000b); /* rts */
 	mc_half(p + 4, 0x305c); /* add r5, r0 (delay slot) */
 	return 6;
+}
+
+#elif defined(__alpha__)
+
+#define MC_ARCH  "alpha"
+#define MC_ALIGN 4
+
+/* lda adds its 16 bits sign-extended: hi16 is one more when bit 15 of v
+ * is set. */
+static inline void mc_patch_const(void *buf, uint32_t v)
+{
+	unsigned char *p = buf;
+
+	mc_set_bits(p, 0xffff, ((v + 0x8000) >> 16) & 0xffff);
+	mc_set_bits(p + 4, 0xffff, v & 0xffff);
+}
+
+static inline size_t mc_ret_const(void *buf, uint32_t v)
+{
+	unsigned char *p = buf;
+
+	mc_word(p, 0x241f0000);      /* ldah $0, 0($31) */
+	mc_word(p + 4, 0x20000000);  /* lda $0, 0($0) */
+	mc_word(p + 8, 0x401f0000);  /* addl $0, $31, $0 */
+	mc_word(p + 12, 0x6bfa8001); /* ret $31, ($26), 1 */
+	mc_patch_const(p, v);
+	return 16;
+}
+
+static inline size_t mc_add(void *buf)
+{
+	unsigned char *p = buf;
+
+	mc_word(p, 0x42110000);     /* addl $16, $17, $0 */
+	mc_word(p + 4, 0x6bfa8001); /* ret $31, ($26), 1 */
+	return 8;
 }
 
 #else
