@@ -2,7 +2,9 @@
  *
  * Values follow the kernel's asm-generic/mman-common.h; an architecture
  * header in arch/ overrides the ones it changes (mips: MAP_ANONYMOUS 0x800,
- * MAP_NORESERVE 0x400, MAP_POPULATE 0x10000; powerpc: MAP_NORESERVE 0x40).
+ * MAP_NORESERVE 0x400, MAP_POPULATE 0x10000; powerpc: MAP_NORESERVE 0x40;
+ * alpha: MAP_FIXED, MAP_ANONYMOUS, MAP_NORESERVE, MAP_POPULATE,
+ * MAP_FIXED_NOREPLACE and MADV_DONTNEED).
  * A test checks every one against <sys/mman.h> on every architecture.
  */
 #ifndef RTMEM_MMAN_H
@@ -17,7 +19,9 @@
 
 #define RTM_MAP_SHARED  0x01
 #define RTM_MAP_PRIVATE 0x02
+#ifndef RTM_MAP_FIXED
 #define RTM_MAP_FIXED   0x10
+#endif
 #ifndef RTM_MAP_ANONYMOUS
 #define RTM_MAP_ANONYMOUS 0x20
 #endif
@@ -27,10 +31,14 @@
 #ifndef RTM_MAP_POPULATE
 #define RTM_MAP_POPULATE 0x8000
 #endif
+#ifndef RTM_MAP_FIXED_NOREPLACE
 #define RTM_MAP_FIXED_NOREPLACE 0x100000
+#endif
 
 #define RTM_MADV_NORMAL     0
+#ifndef RTM_MADV_DONTNEED
 #define RTM_MADV_DONTNEED   4
+#endif
 #define RTM_MADV_FREE       8
 #define RTM_MADV_DONTFORK   10
 #define RTM_MADV_HUGEPAGE   14

@@ -20,7 +20,7 @@
  *
  * What it defines (external symbols, hence the one-TU rule):
  *   _start       in top-level asm: clears what the ABI wants cleared, sets
- *                up the global pointer where the ABI has one (riscv64 gp,
+ *                up the global pointer where the ABI has one (riscv gp,
  *                ppc64le TOC, mips64 $gp), aligns the stack and calls
  *                rtm_start_c with the kernel's initial stack pointer.
  *   rtm_start_c  reads argc, argv, envp and the auxiliary vector from that
@@ -192,8 +192,8 @@ __asm__(RTM_START_HEAD
         "	udf #0\n"
         RTM_START_TAIL);
 #undef RTM_START_ISA
-#elif defined(__riscv) && __riscv_xlen == 64
-/* gp must hold __global_pointer$ before any C code runs: the linker relaxes
+#elif defined(__riscv)
+/* riscv64 and riscv32 alike. gp must hold __global_pointer$ before any C code runs: the linker relaxes
  * accesses near it into gp-relative ones. norelax, or the load of gp would
  * itself be relaxed into "mv gp, gp". */
 __asm__(RTM_START_HEAD
@@ -261,6 +261,41 @@ __asm__(RTM_START_HEAD
         "	nop\n"
         "	break\n"
         ".set pop\n"
+        RTM_START_TAIL);
+#elif defined(__sh__)
+/* r4 is the first argument; the SH ABI wants sp 4-aligned, 8 for doubles.
+ * r14 = 0 ends the frame chain. rtm_start_c's address comes from the
+ * literal pool (a static, non-PIE link: its final address). The call's
+ * delay slot does the clearing; sleep (privileged) traps if it returns. */
+__asm__(RTM_START_HEAD
+        "_start:\n"
+        "	mov r15, r4\n"
+        "	mov #-8, r0\n"
+        "	and r0, r15\n"
+        "	mov.l 1f, r1\n"
+        "	jsr @r1\n"
+        "	mov #0, r14\n"
+        "	sleep\n"
+        "	.balign 4\n"
+        "1:	.long rtm_start_c\n"
+        RTM_START_TAIL);
+#elif defined(__alpha__)
+/* Every function derives $gp from its own address in $27, and _start has
+ * none: br puts the address of 1 in $gp, and ldgp (ldah/lda with gpdisp
+ * relocations against that label) turns it into the global pointer before
+ * anything reaches a global. jsr to a symbol loads $27 from the GOT, so
+ * rtm_start_c's own ldgp works. $15 (the frame pointer) = 0 ends the frame
+ * chain; the stack is kept 16-aligned. halt is privileged: a SIGILL if
+ * rtm_start_c ever returned. */
+__asm__(RTM_START_HEAD
+        "_start:\n"
+        "	br $29, 1f\n"
+        "1:	ldgp $29, 0($29)\n"
+        "	mov $30, $16\n"
+        "	bic $30, 15, $30\n"
+        "	mov $31, $15\n"
+        "	jsr $26, rtm_start_c\n"
+        "	call_pal 0\n"
         RTM_START_TAIL);
 #else
 #error "<rtmem/start.h>: no _start for this architecture"

@@ -1,6 +1,8 @@
 /* Machine code to run through executable memory, for every architecture
- * rtmem builds for (Linux: x86_64 i386 aarch64 arm riscv64 ppc64le s390x
- * mips64el R2 and R6; Windows: x86_64 and i686). Two functions:
+ * rtmem builds for (Linux: x86_64 i386 aarch64 aarch64_be arm riscv64
+ * riscv32 ppc64le s390x mips64el R2 and R6 sh4 alpha; Windows: x86_64
+ * and i686).
+ * Two functions:
  *
  *   int32_t f(void)               returns a 32-bit constant
  *   int32_t f(int32_t, int32_t)   returns the sum of its arguments (wrapping)
@@ -21,7 +23,8 @@
  * Encodings, and where the constant lives (v = hi16:lo16):
  *   x86_64, i386   mov eax, imm32 (b8 + imm32 little-endian at 1); ret
  *   aarch64        movz w0, lo16; movk w0, hi16, lsl 16 (imm16 in bits
- *                  [20:5] of the words at 0 and 4); ret
+ *                  [20:5] of the words at 0 and 4); ret. aarch64_be: the
+ *                  same words, stored little-endian (mc_word)
  *   arm            ARM (A32) code, also when the tests are Thumb (cross/
  *                  arm-thumb.ini): the pointer has bit 0 clear and gcc
  *                  calls through a pointer with blx, which switches to ARM
@@ -32,7 +35,8 @@
  *                  word at 0, imm[31:20] of the word at 4; hi20 is rounded
  *                  up when lo12 is negative, as addiw sign-extends it);
  *                  ret. No compressed instructions: the C extension is
- *                  optional.
+ *                  optional. riscv32: addi for addiw (no sign extension
+ *                  to do in a 32-bit register).
  *   ppc64le        ELFv2: a function pointer is the entry address, and
  *                  these leaves need no TOC (r2). lis r3, hi16; ori r3,
  *                  r3, lo16 (the low halfwords of the words at 0 and 4);
@@ -46,11 +50,23 @@
  *                  R6. jalr is not a compact branch, so it has a delay
  *                  slot on both (R6's forbidden slot belongs to compact
  *                  branches): the nop fills it.
+ *   sh4            16-bit instructions: mov #b3, r0, then shll8 r0 and
+ *                  or #b, r0 for each lower byte (or zero-extends its
+ *                  immediate; the sign mov #imm8 extends is shifted out);
+ *                  rts and its delay slot. The constant's bytes are the
+ *                  low bytes of the halfwords at 0, 4, 8 and 12.
+ *   alpha          ldah $0, hi16($31); lda $0, lo16($0) (the low halfwords
+ *                  of the words at 0 and 4; hi16 rounded up when lo16 is
+ *                  negative, as lda sign-extends it); addl $0, $31, $0
+ *                  sign-extends the 32-bit result, which ldah + lda alone
+ *                  get wrong past 0x7fff7fff; ret
  * The sum: addl/lea on x86 (x86_64 Linux: edi + esi; Windows x64: ecx +
  * edx; i386 and i686 cdecl: the two words above the return address), add
  * w0, w0, w1 (aarch64), add r0, r0, r1 (arm), addw a0, a0, a1 (riscv64,
- * sign-extends), add r3, r3, r4 + extsw r3, r3 (ppc64le), ar %r2, %r3 +
- * lgfr %r2, %r2 (s390x), addu $v0, $a0, $a1 (mips64, sign-extends).
+ * sign-extends; add a0, a0, a1 on riscv32), add r3, r3, r4 + extsw r3, r3
+ * (ppc64le), ar %r2, %r3 + lgfr %r2, %r2 (s390x), addu $v0, $a0, $a1
+ * (mips64, sign-extends), mov r4, r0 + add r5, r0 in rts's delay slot
+ * (sh4), addl $16, $17, $0 (alpha, sign-extends).
  */
 #ifndef TEST_CODE_MACHINE_CODE_H
 #define TEST_CODE_MACHINE_CODE_H
@@ -68,11 +84,18 @@ typedef int32_t (*mc_const_fn)(void);
 typedef int32_t (*mc_add_fn)(int32_t, int32_t);
 
 /* An instruction word in the order this machine fetches it: the data byte
- * order on every architecture here (aarch64, arm, riscv64, ppc64le and
- * mips64el are little-endian in both; s390x writes its halfwords
- * directly). */
+ * order (aarch64, arm, riscv and ppc64le are little-endian in both; s390x
+ * writes its halfwords directly), but on aarch64_be, whose instructions
+ * are little-endian whatever the data's order. */
+#if defined(__AARCH64EB__)
+#define MC_FETCH_ORDER(w) __builtin_bswap32(w)
+#else
+#define MC_FETCH_ORDER(w) (w)
+#endif
+
 static inline void mc_word(unsigned char *p, uint32_t w)
 {
+	w = MC_FETCH_ORDER(w);
 	mc_copy(p, &w, 4);
 }
 
@@ -81,7 +104,7 @@ static inline uint32_t mc_read_word(const unsigned char *p)
 	uint32_t w;
 
 	mc_copy(&w, p, 4);
-	return w;
+	return MC_FETCH_ORDER(w);
 }
 
 /* A word with the bits of mask replaced by bits. */
@@ -199,16 +222,26 @@ static inline size_t mc_add(void *buf)
 	return 8;
 }
 
-#elif defined(__riscv) && __riscv_xlen == 64
+#elif defined(__riscv)
 
-#define MC_ARCH  "riscv64"
+/* riscv32 has no addiw and addw (their opcodes are reserved there): addi
+ * and add, which on a 32-bit register are the same operations. */
+#if __riscv_xlen == 64
+#define MC_ARCH      "riscv64"
+#define MC_RISCV_ADDI 0x0005051b /* addiw a0, a0, 0 */
+#define MC_RISCV_ADD  0x00b5053b /* addw a0, a0, a1 */
+#else
+#define MC_ARCH      "riscv32"
+#define MC_RISCV_ADDI 0x00050513 /* addi a0, a0, 0 */
+#define MC_RISCV_ADD  0x00b50533 /* add a0, a0, a1 */
+#endif
 #define MC_ALIGN 4
 
 static inline void mc_patch_const(void *buf, uint32_t v)
 {
 	unsigned char *p = buf;
-	/* addiw adds lo12 sign-extended: when its bit 11 is set, hi20 is one
-	 * more (all in 32 bits: addiw wraps and sign-extends the sum). */
+	/* addi(w) adds lo12 sign-extended: when its bit 11 is set, hi20 is
+	 * one more (all in 32 bits: addiw wraps and sign-extends the sum). */
 	uint32_t hi20 = ((v + 0x800) >> 12) & 0xfffff;
 
 	mc_set_bits(p, 0xfffff000u, hi20 << 12);
@@ -220,7 +253,7 @@ static inline size_t mc_ret_const(void *buf, uint32_t v)
 	unsigned char *p = buf;
 
 	mc_word(p, 0x00000537);     /* lui a0, 0 */
-	mc_word(p + 4, 0x0005051b); /* addiw a0, a0, 0 */
+	mc_word(p + 4, MC_RISCV_ADDI);
 	mc_word(p + 8, 0x00008067); /* ret (jalr zero, 0(ra)) */
 	mc_patch_const(p, v);
 	return 12;
@@ -230,7 +263,7 @@ static inline size_t mc_add(void *buf)
 {
 	unsigned char *p = buf;
 
-	mc_word(p, 0x00b5053b);     /* addw a0, a0, a1 */
+	mc_word(p, MC_RISCV_ADD);
 	mc_word(p + 4, 0x00008067); /* ret */
 	return 8;
 }
@@ -341,6 +374,98 @@ static inline size_t mc_add(void *buf)
 	mc_word(p + 4, 0x03e00009); /* jalr $zero, $ra */
 	mc_word(p + 8, 0x00000000); /* nop (delay slot) */
 	return 12;
+}
+
+#elif defined(__sh__) && defined(__LITTLE_ENDIAN__)
+
+#define MC_ARCH  "sh4"
+#define MC_ALIGN 2
+
+/* 16-bit instructions, fetched in the data byte order. */
+static inline void mc_half(unsigned char *p, uint16_t h)
+{
+	mc_copy(p, &h, 2);
+}
+
+/* The constant is in the instructions, a byte at a time (mov #imm8 and
+ * or #imm8: the immediate is the low byte of the halfwords at 0, 4, 8
+ * and 12), not in a literal pool, which the data side would read. */
+static inline void mc_patch_const(void *buf, uint32_t v)
+{
+	unsigned char *p = buf;
+
+	p[0] = (unsigned char)(v >> 24);
+	p[4] = (unsigned char)(v >> 16);
+	p[8] = (unsigned char)(v >> 8);
+	p[12] = (unsigned char)v;
+}
+
+static inline size_t mc_ret_const(void *buf, uint32_t v)
+{
+	static const uint16_t code[] = {
+		0xe000, /* mov #b3, r0 (sign-extends; shifted out below) */
+		0x4018, /* shll8 r0 */
+		0xcb00, /* or #b2, r0 */
+		0x4018, /* shll8 r0 */
+		0xcb00, /* or #b1, r0 */
+		0x4018, /* shll8 r0 */
+		0xcb00, /* or #b0, r0 */
+		0x000b, /* rts */
+		0x0009, /* nop (delay slot) */
+	};
+	unsigned char *p = buf;
+	size_t i;
+
+	for (i = 0; i < sizeof code / sizeof code[0]; i++)
+		mc_half(p + 2 * i, code[i]);
+	mc_patch_const(p, v);
+	return sizeof code;
+}
+
+static inline size_t mc_add(void *buf)
+{
+	unsigned char *p = buf;
+
+	mc_half(p, 0x6043);     /* mov r4, r0 */
+	mc_half(p + 2, 0x000b); /* rts */
+	mc_half(p + 4, 0x305c); /* add r5, r0 (delay slot) */
+	return 6;
+}
+
+#elif defined(__alpha__)
+
+#define MC_ARCH  "alpha"
+#define MC_ALIGN 4
+
+/* lda adds its 16 bits sign-extended: hi16 is one more when bit 15 of v
+ * is set. */
+static inline void mc_patch_const(void *buf, uint32_t v)
+{
+	unsigned char *p = buf;
+
+	mc_set_bits(p, 0xffff, ((v + 0x8000) >> 16) & 0xffff);
+	mc_set_bits(p + 4, 0xffff, v & 0xffff);
+}
+
+static inline size_t mc_ret_const(void *buf, uint32_t v)
+{
+	unsigned char *p = buf;
+
+	mc_word(p, 0x241f0000);      /* ldah $0, 0($31) */
+	mc_word(p + 4, 0x20000000);  /* lda $0, 0($0) */
+	mc_word(p + 8, 0x401f0000);  /* addl $0, $31, $0 */
+	mc_word(p + 12, 0x6bfa8001); /* ret $31, ($26), 1 */
+	mc_patch_const(p, v);
+	return 16;
+}
+
+static inline size_t mc_add(void *buf)
+{
+	unsigned char *p = buf;
+
+	mc_word(p, 0x42110000);     /* addl $16, $17, $0 */
+	mc_word(p + 4, 0x6bfa8001); /* ret $31, ($26), 1 */
+	return 8;
 }
 
 #else
