@@ -1,6 +1,6 @@
 /* Machine code to run through executable memory, for every architecture
- * rtmem builds for (Linux: x86_64 i386 aarch64 arm riscv64 ppc64le s390x
- * mips64el R2 and R6; Windows: x86_64 and i686). Two functions:
+ * rtmem builds for (Linux: x86_64 i386 aarch64 arm riscv64 ppc64 ppc64le
+ * s390x mips64el R2 and R6; Windows: x86_64 and i686). Two functions:
  *
  *   int32_t f(void)               returns a 32-bit constant
  *   int32_t f(int32_t, int32_t)   returns the sum of its arguments (wrapping)
@@ -11,10 +11,11 @@
  * flush or to make the page writable again sees the old constant, or a
  * fault); mc_add(buf) writes the second. buf must be aligned to MC_ALIGN
  * and hold MC_MAX bytes. mc_const_at / mc_add_at turn the address the
- * code runs at into a pointer to call.
+ * code runs at into a pointer to call (on ppc64's ELFv1, a descriptor's
+ * address: see there).
  *
  * Each function returns its int32_t the way the ABI wants it in a 64-bit
- * register (riscv64, ppc64le, s390x and mips64 sign-extend a 32-bit int
+ * register (riscv64, ppc64, ppc64le, s390x and mips64 sign-extend a 32-bit int
  * return value; x86_64 and aarch64 leave the upper half undefined), so a
  * caller comparing the whole register sees the right value.
  *
@@ -33,10 +34,11 @@
  *                  up when lo12 is negative, as addiw sign-extends it);
  *                  ret. No compressed instructions: the C extension is
  *                  optional.
- *   ppc64le        ELFv2: a function pointer is the entry address, and
- *                  these leaves need no TOC (r2). lis r3, hi16; ori r3,
- *                  r3, lo16 (the low halfwords of the words at 0 and 4);
- *                  blr. lis sign-extends.
+ *   ppc64, ppc64le lis r3, hi16; ori r3, r3, lo16 (the low halfwords of
+ *                  the words at 0 and 4); blr. lis sign-extends. These
+ *                  leaves need no TOC (r2). ppc64le (ELFv2): a function
+ *                  pointer is the entry address; ppc64 (ELFv1) calls
+ *                  through a descriptor (mc_const_at below).
  *   s390x          lgfi %r2, imm32 (c0 21, imm32 big-endian at 2; the
  *                  64-bit register gets the sign-extended value); br %r14
  *   mips64 (n64)   lui $v0, hi16; ori $v0, $v0, lo16 (the low halfwords of
@@ -49,7 +51,7 @@
  * The sum: addl/lea on x86 (x86_64 Linux: edi + esi; Windows x64: ecx +
  * edx; i386 and i686 cdecl: the two words above the return address), add
  * w0, w0, w1 (aarch64), add r0, r0, r1 (arm), addw a0, a0, a1 (riscv64,
- * sign-extends), add r3, r3, r4 + extsw r3, r3 (ppc64le), ar %r2, %r3 +
+ * sign-extends), add r3, r3, r4 + extsw r3, r3 (ppc64, ppc64le), ar %r2, %r3 +
  * lgfr %r2, %r2 (s390x), addu $v0, $a0, $a1 (mips64, sign-extends).
  */
 #ifndef TEST_CODE_MACHINE_CODE_H
@@ -66,8 +68,8 @@ typedef int32_t (*mc_add_fn)(int32_t, int32_t);
 
 /* An instruction word in the order this machine fetches it: the data byte
  * order on every architecture here (aarch64, arm, riscv64, ppc64le and
- * mips64el are little-endian in both; s390x writes its halfwords
- * directly). */
+ * mips64el are little-endian in both, ppc64 big-endian in both;
+ * s390x writes its halfwords directly). */
 static inline void mc_word(unsigned char *p, uint32_t w)
 {
 	memcpy(p, &w, 4);
@@ -232,9 +234,13 @@ static inline size_t mc_add(void *buf)
 	return 8;
 }
 
-#elif defined(__powerpc64__) && defined(__LITTLE_ENDIAN__)
+#elif defined(__powerpc64__)
 
+#if defined(__LITTLE_ENDIAN__)
 #define MC_ARCH  "ppc64le"
+#else
+#define MC_ARCH  "ppc64"
+#endif
 #define MC_ALIGN 4
 
 static inline void mc_patch_const(void *buf, uint32_t v)
@@ -344,9 +350,57 @@ static inline size_t mc_add(void *buf)
 #error "test/code/machine_code.h: no machine code for this architecture"
 #endif
 
+#if defined(__powerpc64__) && _CALL_ELF != 2
+/* ELFv1 (big-endian ppc64): a function pointer is the address of a
+ * descriptor, { entry address, TOC pointer, environment }, and a call
+ * through it loads r2 and the entry from there. So mc_const_at(exec) and
+ * mc_add_at(exec) build one for exec, as a compound literal: it lives to
+ * the end of the caller's enclosing block, as long as the pointer may be
+ * called (every caller calls it there). These leaves read no TOC, so it
+ * is 0; the caller restores its own r2 after the call. The descriptor is
+ * data, not code: it is never written to the code's pages. Compilers
+ * take a descriptor for constant: gcc does not count a call through a
+ * pointer as reading it (and dropped the literal's stores as dead); clang
+ * optimizes with LLVM's invariant-function-descriptors (and in a loop,
+ * where the literal is rebuilt at the same address, called the first
+ * iteration's code every time).
+ * mc_fdesc_escape stores it first and hands back an address the compiler
+ * cannot know, a new one for every call. */
+struct mc_fdesc {
+	uint64_t entry, toc, env;
+};
+
+static inline const struct mc_fdesc *mc_fdesc_escape(const struct mc_fdesc *d)
+{
+	__asm__ __volatile__("" : "+r"(d) : : "memory");
+	return d;
+}
+
+static inline mc_const_fn mc_const_desc(const struct mc_fdesc *d)
+{
+	mc_const_fn f;
+
+	d = mc_fdesc_escape(d);
+	memcpy(&f, &d, sizeof f);
+	return f;
+}
+
+static inline mc_add_fn mc_add_desc(const struct mc_fdesc *d)
+{
+	mc_add_fn f;
+
+	d = mc_fdesc_escape(d);
+	memcpy(&f, &d, sizeof f);
+	return f;
+}
+
+#define mc_const_at(exec) mc_const_desc(&(struct mc_fdesc){ (uint64_t)(uintptr_t)(exec), 0, 0 })
+#define mc_add_at(exec)   mc_add_desc(&(struct mc_fdesc){ (uint64_t)(uintptr_t)(exec), 0, 0 })
+
+#else
 /* The pointer to call for code that runs at exec. An object pointer does
  * not convert to a function pointer in ISO C; the bits are the address on
- * every ABI here (ELFv2 included), so they are copied. */
+ * every other ABI here (ELFv2 included), so they are copied. */
 static inline mc_const_fn mc_const_at(void *exec)
 {
 	mc_const_fn f;
@@ -362,5 +416,6 @@ static inline mc_add_fn mc_add_at(void *exec)
 	memcpy(&f, &exec, sizeof f);
 	return f;
 }
+#endif
 
 #endif

@@ -1,4 +1,5 @@
-/* ppc64le Linux system calls (ELFv2).
+/* 64-bit powerpc Linux system calls: ppc64 (big-endian, ELFv1) and
+ * ppc64le (ELFv2) share the kernel's one system call table and entry.
  *
  *   instruction  sc
  *   number       r0
@@ -8,12 +9,19 @@
  *                -errno every other architecture returns.
  *   clobbers     r0 r4-r12, ctr, xer, cr0 cr1 cr5-cr7, memory
  *                (Documentation/powerpc/syscall64-abi.rst)
- *   quirks       64 KiB pages are the usual kernel configuration
+ *   quirks       64 KiB pages are the usual kernel configuration (4 KiB
+ *                the other), so the page size is only ever learned. The
+ *                ELFv1/ELFv2 difference (function descriptors) is
+ *                start.h's and the caller's, not the system call's.
  */
-#ifndef RTM_ARCH_PPC64LE_H
-#define RTM_ARCH_PPC64LE_H
+#ifndef RTM_ARCH_POWERPC_H
+#define RTM_ARCH_POWERPC_H
 
+#if defined(__LITTLE_ENDIAN__)
 #define RTM_ARCH_NAME "ppc64le"
+#else
+#define RTM_ARCH_NAME "ppc64"
+#endif
 
 #define RTM_NR_read       3
 #define RTM_NR_write      4
