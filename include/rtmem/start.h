@@ -251,6 +251,19 @@ __asm__(".pushsection .opd,\"aw\"\n"
         "	trap\n"
         ".size _start,.-.L.rtm_start\n"
         ".popsection\n");
+#elif defined(__powerpc__)
+/* 32-bit SysV: the caller's minimal frame is 16 bytes, its first word the
+ * back chain (0: outermost) and its second the word where the callee saves
+ * its return address. */
+__asm__(RTM_START_HEAD
+        "_start:\n"
+        "	mr 3, 1\n"
+        "	clrrwi 1, 1, 4\n"
+        "	li 0, 0\n"
+        "	stwu 0, -16(1)\n"
+        "	bl rtm_start_c\n"
+        "	trap\n"
+        RTM_START_TAIL);
 #elif defined(__s390x__)
 /* The caller provides a 160-byte register save area at the callee's sp;
  * its first word, the back chain, is 0 for the outermost frame. */

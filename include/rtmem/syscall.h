@@ -26,14 +26,14 @@
 #include "arch/arm.h"
 #elif defined(__riscv) && __riscv_xlen == 64
 #include "arch/riscv64.h"
-#elif defined(__powerpc64__)
+#elif defined(__powerpc__)
 #include "arch/powerpc.h"
 #elif defined(__s390x__)
 #include "arch/s390x.h"
 #elif defined(__mips__) && defined(_ABI64) && _MIPS_SIM == _ABI64 && defined(__MIPSEL__)
 #include "arch/mips64el.h"
 #else
-#error "rtmem: unsupported architecture (see README: x86_64 i386 aarch64 arm riscv64 ppc64 ppc64le s390x mips64el)"
+#error "rtmem: unsupported architecture (see README: x86_64 i386 aarch64 arm riscv64 powerpc ppc64 ppc64le s390x mips64el)"
 #endif
 
 /* The kernel's failure band: -4095..-1. Compared unsigned, as musl does,

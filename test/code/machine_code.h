@@ -1,6 +1,7 @@
 /* Machine code to run through executable memory, for every architecture
- * rtmem builds for (Linux: x86_64 i386 aarch64 arm riscv64 ppc64 ppc64le
- * s390x mips64el R2 and R6; Windows: x86_64 and i686). Two functions:
+ * rtmem builds for (Linux: x86_64 i386 aarch64 arm riscv64 powerpc ppc64
+ * ppc64le s390x mips64el R2 and R6; Windows: x86_64 and i686). Two
+ * functions:
  *
  *   int32_t f(void)               returns a 32-bit constant
  *   int32_t f(int32_t, int32_t)   returns the sum of its arguments (wrapping)
@@ -34,11 +35,11 @@
  *                  up when lo12 is negative, as addiw sign-extends it);
  *                  ret. No compressed instructions: the C extension is
  *                  optional.
- *   ppc64, ppc64le lis r3, hi16; ori r3, r3, lo16 (the low halfwords of
- *                  the words at 0 and 4); blr. lis sign-extends. These
- *                  leaves need no TOC (r2). ppc64le (ELFv2): a function
- *                  pointer is the entry address; ppc64 (ELFv1) calls
- *                  through a descriptor (mc_const_at below).
+ *   powerpc        lis r3, hi16; ori r3, r3, lo16 (the low halfwords of
+ *   ppc64, ppc64le the words at 0 and 4); blr. lis sign-extends. These
+ *                  leaves need no TOC (r2). ppc64le (ELFv2) and powerpc:
+ *                  a function pointer is the entry address; ppc64 (ELFv1)
+ *                  calls through a descriptor (mc_const_at below).
  *   s390x          lgfi %r2, imm32 (c0 21, imm32 big-endian at 2; the
  *                  64-bit register gets the sign-extended value); br %r14
  *   mips64 (n64)   lui $v0, hi16; ori $v0, $v0, lo16 (the low halfwords of
@@ -51,7 +52,8 @@
  * The sum: addl/lea on x86 (x86_64 Linux: edi + esi; Windows x64: ecx +
  * edx; i386 and i686 cdecl: the two words above the return address), add
  * w0, w0, w1 (aarch64), add r0, r0, r1 (arm), addw a0, a0, a1 (riscv64,
- * sign-extends), add r3, r3, r4 + extsw r3, r3 (ppc64, ppc64le), ar %r2, %r3 +
+ * sign-extends), add r3, r3, r4 (+ extsw r3, r3 on ppc64 and ppc64le;
+ * 32-bit powerpc has no extsw, nor needs it), ar %r2, %r3 +
  * lgfr %r2, %r2 (s390x), addu $v0, $a0, $a1 (mips64, sign-extends).
  */
 #ifndef TEST_CODE_MACHINE_CODE_H
@@ -68,8 +70,8 @@ typedef int32_t (*mc_add_fn)(int32_t, int32_t);
 
 /* An instruction word in the order this machine fetches it: the data byte
  * order on every architecture here (aarch64, arm, riscv64, ppc64le and
- * mips64el are little-endian in both, ppc64 big-endian in both;
- * s390x writes its halfwords directly). */
+ * mips64el are little-endian in both, powerpc and ppc64 big-endian in
+ * both; s390x writes its halfwords directly). */
 static inline void mc_word(unsigned char *p, uint32_t w)
 {
 	memcpy(p, &w, 4);
@@ -234,12 +236,14 @@ static inline size_t mc_add(void *buf)
 	return 8;
 }
 
-#elif defined(__powerpc64__)
+#elif defined(__powerpc__)
 
-#if defined(__LITTLE_ENDIAN__)
+#if defined(__powerpc64__) && defined(__LITTLE_ENDIAN__)
 #define MC_ARCH  "ppc64le"
-#else
+#elif defined(__powerpc64__)
 #define MC_ARCH  "ppc64"
+#else
+#define MC_ARCH  "powerpc"
 #endif
 #define MC_ALIGN 4
 
@@ -267,9 +271,14 @@ static inline size_t mc_add(void *buf)
 	unsigned char *p = buf;
 
 	mc_word(p, 0x7c632214);     /* add r3, r3, r4 */
+#ifdef __powerpc64__
 	mc_word(p + 4, 0x7c6307b4); /* extsw r3, r3 */
 	mc_word(p + 8, 0x4e800020); /* blr */
 	return 12;
+#else
+	mc_word(p + 4, 0x4e800020); /* blr */
+	return 8;
+#endif
 }
 
 #elif defined(__s390x__)
