@@ -8,9 +8,9 @@
  *                POSITIVE errno. "bns+ 1f; neg" below turns that into the
  *                -errno every other architecture returns.
  *   clobbers     r0 r4-r12, ctr, xer, cr0 cr1 cr5-cr7, memory
- *                (Documentation/powerpc/syscall64-abi.rst; a 32-bit
- *                kernel's entry saves no more, and glibc and musl assume
- *                the same of both)
+ *                (Documentation/powerpc/syscall64-abi.rst; glibc's and
+ *                musl's 32-bit stubs clobber a subset, r9-r12 and cr0, so
+ *                the 64-bit list covers both)
  *   quirks       pages of 4 KiB to 256 KiB by kernel configuration (64 KiB
  *                is the usual ppc64 one; 16 KiB and 256 KiB exist on
  *                32-bit embedded cores), so the page size is only ever
@@ -20,6 +20,13 @@
  *                whatever the page size. The ELFv1/ELFv2 difference
  *                (function descriptors) is start.h's and the caller's,
  *                not the system call's.
+ *   atomics      lwarx/stwcx. (ldarx/stdcx. on 64-bit) for what the core
+ *                keeps atomic, none wider than a pointer (size_t and
+ *                uintptr_t counters and masks): 32-bit powerpc has no
+ *                64-bit atomics, and none is asked of it, so nothing calls
+ *                libatomic (test/arch's archive check holds it to that).
+ *                At -Os gcc calls out-of-line register save/restore
+ *                routines on 32-bit: sys/linux/ppc32_savres.c has them.
  */
 #ifndef RTM_ARCH_POWERPC_H
 #define RTM_ARCH_POWERPC_H
