@@ -21,8 +21,10 @@
  * What it defines (external symbols, hence the one-TU rule):
  *   _start       in top-level asm: clears what the ABI wants cleared, sets
  *                up the global pointer where the ABI has one (riscv gp,
- *                ppc64le TOC, mips64 $gp), aligns the stack and calls
- *                rtm_start_c with the kernel's initial stack pointer.
+ *                ppc64le TOC, mips64 $gp, alpha $gp; ppc64's ELFv1 kernel
+ *                loads the TOC from _start's descriptor), aligns the stack
+ *                and calls rtm_start_c with the kernel's initial stack
+ *                pointer.
  *   rtm_start_c  reads argc, argv, envp and the auxiliary vector from that
  *                stack, hands the auxv to rtm_set_auxv() (<rtmem/vm.h>, so
  *                rtm_page_size() is exact from the first call), calls main
@@ -207,7 +209,7 @@ __asm__(RTM_START_HEAD
         "	call rtm_start_c\n"
         "	unimp\n"
         RTM_START_TAIL);
-#elif defined(__powerpc64__) && defined(__LITTLE_ENDIAN__)
+#elif defined(__powerpc64__) && _CALL_ELF == 2
 /* ELFv2: the kernel enters with r12 = _start, the same contract as a global
  * entry point, so the TOC pointer (r2) is computed from it. The caller's
  * minimal frame is 32 bytes with a back chain word, here 0 (outermost). The
@@ -222,6 +224,45 @@ __asm__(RTM_START_HEAD
         "	stdu 0, -32(1)\n"
         "	bl rtm_start_c\n"
         "	nop\n"
+        "	trap\n"
+        RTM_START_TAIL);
+#elif defined(__powerpc64__)
+/* ELFv1 (big-endian ppc64): a function's symbol names its descriptor in
+ * .opd (entry address, TOC pointer, environment), and so does the ELF
+ * entry point: the kernel loads r2 from _start's descriptor and jumps to
+ * the entry, so the TOC is set already. The caller's minimal frame is 112
+ * bytes: 48 of linkage (back chain 0 here) and the 8-doubleword parameter
+ * save area, which ELFv1 callees may write even for one argument. */
+__asm__(".pushsection .opd,\"aw\"\n"
+        ".balign 8\n"
+        ".globl _start\n"
+        ".type _start,@function\n"
+        "_start:\n"
+        "	.quad .L.rtm_start, .TOC.@tocbase, 0\n"
+        ".popsection\n"
+        ".pushsection .text._start,\"ax\",%progbits\n"
+        ".balign 4\n"
+        ".L.rtm_start:\n"
+        "	mr 3, 1\n"
+        "	clrrdi 1, 1, 4\n"
+        "	li 0, 0\n"
+        "	stdu 0, -112(1)\n"
+        "	bl rtm_start_c\n"
+        "	nop\n"
+        "	trap\n"
+        ".size _start,.-.L.rtm_start\n"
+        ".popsection\n");
+#elif defined(__powerpc__)
+/* 32-bit SysV: the caller's minimal frame is 16 bytes, its first word the
+ * back chain (0: outermost) and its second the word where the callee saves
+ * its return address. */
+__asm__(RTM_START_HEAD
+        "_start:\n"
+        "	mr 3, 1\n"
+        "	clrrwi 1, 1, 4\n"
+        "	li 0, 0\n"
+        "	stwu 0, -16(1)\n"
+        "	bl rtm_start_c\n"
         "	trap\n"
         RTM_START_TAIL);
 #elif defined(__s390x__)

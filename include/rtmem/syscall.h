@@ -26,8 +26,8 @@
 #include "arch/arm.h"
 #elif defined(__riscv) && (__riscv_xlen == 64 || __riscv_xlen == 32)
 #include "arch/riscv.h"
-#elif defined(__powerpc64__) && defined(__LITTLE_ENDIAN__)
-#include "arch/ppc64le.h"
+#elif defined(__powerpc__)
+#include "arch/powerpc.h"
 #elif defined(__s390x__)
 #include "arch/s390x.h"
 #elif defined(__mips__) && defined(_ABI64) && _MIPS_SIM == _ABI64 && defined(__MIPSEL__)
@@ -37,7 +37,7 @@
 #elif defined(__alpha__)
 #include "arch/alpha.h"
 #else
-#error "rtmem: unsupported architecture (see README: x86_64 i386 aarch64 aarch64_be arm riscv64 riscv32 ppc64le s390x mips64el sh4 alpha)"
+#error "rtmem: unsupported architecture (see README: x86_64 i386 aarch64 aarch64_be arm riscv64 riscv32 powerpc ppc64 ppc64le s390x mips64el sh4 alpha)"
 #endif
 
 /* The kernel's failure band: -4095..-1. Compared unsigned, as musl does,

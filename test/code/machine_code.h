@@ -1,8 +1,7 @@
 /* Machine code to run through executable memory, for every architecture
  * rtmem builds for (Linux: x86_64 i386 aarch64 aarch64_be arm riscv64
- * riscv32 ppc64le s390x mips64el R2 and R6 sh4 alpha; Windows: x86_64
- * and i686).
- * Two functions:
+ * riscv32 powerpc ppc64 ppc64le s390x mips64el R2 and R6 sh4 alpha;
+ * Windows: x86_64 and i686). Two functions:
  *
  *   int32_t f(void)               returns a 32-bit constant
  *   int32_t f(int32_t, int32_t)   returns the sum of its arguments (wrapping)
@@ -13,10 +12,11 @@
  * flush or to make the page writable again sees the old constant, or a
  * fault); mc_add(buf) writes the second. buf must be aligned to MC_ALIGN
  * and hold MC_MAX bytes. mc_const_at / mc_add_at turn the address the
- * code runs at into a pointer to call.
+ * code runs at into a pointer to call (on ppc64's ELFv1, a descriptor's
+ * address: see there).
  *
  * Each function returns its int32_t the way the ABI wants it in a 64-bit
- * register (riscv64, ppc64le, s390x and mips64 sign-extend a 32-bit int
+ * register (riscv64, ppc64, ppc64le, s390x and mips64 sign-extend a 32-bit int
  * return value; x86_64 and aarch64 leave the upper half undefined), so a
  * caller comparing the whole register sees the right value.
  *
@@ -37,10 +37,11 @@
  *                  ret. No compressed instructions: the C extension is
  *                  optional. riscv32: addi for addiw (no sign extension
  *                  to do in a 32-bit register).
- *   ppc64le        ELFv2: a function pointer is the entry address, and
- *                  these leaves need no TOC (r2). lis r3, hi16; ori r3,
- *                  r3, lo16 (the low halfwords of the words at 0 and 4);
- *                  blr. lis sign-extends.
+ *   powerpc        lis r3, hi16; ori r3, r3, lo16 (the low halfwords of
+ *   ppc64, ppc64le the words at 0 and 4); blr. lis sign-extends. These
+ *                  leaves need no TOC (r2). ppc64le (ELFv2) and powerpc:
+ *                  a function pointer is the entry address; ppc64 (ELFv1)
+ *                  calls through a descriptor (mc_const_at below).
  *   s390x          lgfi %r2, imm32 (c0 21, imm32 big-endian at 2; the
  *                  64-bit register gets the sign-extended value); br %r14
  *   mips64 (n64)   lui $v0, hi16; ori $v0, $v0, lo16 (the low halfwords of
@@ -63,10 +64,11 @@
  * The sum: addl/lea on x86 (x86_64 Linux: edi + esi; Windows x64: ecx +
  * edx; i386 and i686 cdecl: the two words above the return address), add
  * w0, w0, w1 (aarch64), add r0, r0, r1 (arm), addw a0, a0, a1 (riscv64,
- * sign-extends; add a0, a0, a1 on riscv32), add r3, r3, r4 + extsw r3, r3
- * (ppc64le), ar %r2, %r3 + lgfr %r2, %r2 (s390x), addu $v0, $a0, $a1
- * (mips64, sign-extends), mov r4, r0 + add r5, r0 in rts's delay slot
- * (sh4), addl $16, $17, $0 (alpha, sign-extends).
+ * sign-extends; add a0, a0, a1 on riscv32), add r3, r3, r4 (+ extsw r3,
+ * r3 on ppc64 and ppc64le; 32-bit powerpc has no extsw, nor needs it),
+ * ar %r2, %r3 + lgfr %r2, %r2 (s390x), addu $v0, $a0, $a1 (mips64,
+ * sign-extends), mov r4, r0 + add r5, r0 in rts's delay slot (sh4), addl
+ * $16, $17, $0 (alpha, sign-extends).
  */
 #ifndef TEST_CODE_MACHINE_CODE_H
 #define TEST_CODE_MACHINE_CODE_H
@@ -84,9 +86,10 @@ typedef int32_t (*mc_const_fn)(void);
 typedef int32_t (*mc_add_fn)(int32_t, int32_t);
 
 /* An instruction word in the order this machine fetches it: the data byte
- * order (aarch64, arm, riscv and ppc64le are little-endian in both; s390x
- * writes its halfwords directly), but on aarch64_be, whose instructions
- * are little-endian whatever the data's order. */
+ * order (aarch64, arm, riscv, ppc64le and mips64el are little-endian in
+ * both, powerpc and ppc64 big-endian in both; s390x writes its halfwords
+ * directly), but on aarch64_be, whose instructions are little-endian
+ * whatever the data's order. */
 #if defined(__AARCH64EB__)
 #define MC_FETCH_ORDER(w) __builtin_bswap32(w)
 #else
@@ -268,9 +271,15 @@ static inline size_t mc_add(void *buf)
 	return 8;
 }
 
-#elif defined(__powerpc64__) && defined(__LITTLE_ENDIAN__)
+#elif defined(__powerpc__)
 
+#if defined(__powerpc64__) && defined(__LITTLE_ENDIAN__)
 #define MC_ARCH  "ppc64le"
+#elif defined(__powerpc64__)
+#define MC_ARCH  "ppc64"
+#else
+#define MC_ARCH  "powerpc"
+#endif
 #define MC_ALIGN 4
 
 static inline void mc_patch_const(void *buf, uint32_t v)
@@ -297,9 +306,14 @@ static inline size_t mc_add(void *buf)
 	unsigned char *p = buf;
 
 	mc_word(p, 0x7c632214);     /* add r3, r3, r4 */
+#ifdef __powerpc64__
 	mc_word(p + 4, 0x7c6307b4); /* extsw r3, r3 */
 	mc_word(p + 8, 0x4e800020); /* blr */
 	return 12;
+#else
+	mc_word(p + 4, 0x4e800020); /* blr */
+	return 8;
+#endif
 }
 
 #elif defined(__s390x__)
@@ -472,9 +486,57 @@ static inline size_t mc_add(void *buf)
 #error "test/code/machine_code.h: no machine code for this architecture"
 #endif
 
+#if defined(__powerpc64__) && _CALL_ELF != 2
+/* ELFv1 (big-endian ppc64): a function pointer is the address of a
+ * descriptor, { entry address, TOC pointer, environment }, and a call
+ * through it loads r2 and the entry from there. So mc_const_at(exec) and
+ * mc_add_at(exec) build one for exec, as a compound literal: it lives to
+ * the end of the caller's enclosing block, as long as the pointer may be
+ * called (every caller calls it there). These leaves read no TOC, so it
+ * is 0; the caller restores its own r2 after the call. The descriptor is
+ * data, not code: it is never written to the code's pages. Compilers
+ * take a descriptor for constant: gcc does not count a call through a
+ * pointer as reading it (and dropped the literal's stores as dead); clang
+ * optimizes with LLVM's invariant-function-descriptors (and in a loop,
+ * where the literal is rebuilt at the same address, called the first
+ * iteration's code every time).
+ * mc_fdesc_escape stores it first and hands back an address the compiler
+ * cannot know, a new one for every call. */
+struct mc_fdesc {
+	uint64_t entry, toc, env;
+};
+
+static inline const struct mc_fdesc *mc_fdesc_escape(const struct mc_fdesc *d)
+{
+	__asm__ __volatile__("" : "+r"(d) : : "memory");
+	return d;
+}
+
+static inline mc_const_fn mc_const_desc(const struct mc_fdesc *d)
+{
+	mc_const_fn f;
+
+	d = mc_fdesc_escape(d);
+	mc_copy(&f, &d, sizeof f);
+	return f;
+}
+
+static inline mc_add_fn mc_add_desc(const struct mc_fdesc *d)
+{
+	mc_add_fn f;
+
+	d = mc_fdesc_escape(d);
+	mc_copy(&f, &d, sizeof f);
+	return f;
+}
+
+#define mc_const_at(exec) mc_const_desc(&(struct mc_fdesc){ (uint64_t)(uintptr_t)(exec), 0, 0 })
+#define mc_add_at(exec)   mc_add_desc(&(struct mc_fdesc){ (uint64_t)(uintptr_t)(exec), 0, 0 })
+
+#else
 /* The pointer to call for code that runs at exec. An object pointer does
  * not convert to a function pointer in ISO C; the bits are the address on
- * every ABI here (ELFv2 included), so they are copied. */
+ * every other ABI here (ELFv2 included), so they are copied. */
 static inline mc_const_fn mc_const_at(void *exec)
 {
 	mc_const_fn f;
@@ -490,5 +552,6 @@ static inline mc_add_fn mc_add_at(void *exec)
 	mc_copy(&f, &exec, sizeof f);
 	return f;
 }
+#endif
 
 #endif
