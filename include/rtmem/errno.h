@@ -30,6 +30,10 @@
 #define RTM_ENOSYS     89
 #define RTM_EOVERFLOW  79
 #define RTM_EOPNOTSUPP 122
+#elif defined(__hppa__)
+#define RTM_ENOSYS     251
+#define RTM_EOVERFLOW  72
+#define RTM_EOPNOTSUPP 223
 #else
 #define RTM_ENOSYS     38
 #define RTM_EOVERFLOW  75

@@ -2,7 +2,9 @@
  *
  * Values follow the kernel's asm-generic/mman-common.h; an architecture
  * header in arch/ overrides the ones it changes (mips: MAP_ANONYMOUS 0x800,
- * MAP_NORESERVE 0x400, MAP_POPULATE 0x10000; powerpc: MAP_NORESERVE 0x40).
+ * MAP_NORESERVE 0x400, MAP_POPULATE 0x10000; powerpc: MAP_NORESERVE 0x40;
+ * hppa: MAP_FIXED 0x04, MAP_ANONYMOUS 0x10, MAP_POPULATE 0x10000 and its
+ * own MADV_HUGEPAGE, NOHUGEPAGE and COLLAPSE).
  * A test checks every one against <sys/mman.h> on every architecture.
  */
 #ifndef RTMEM_MMAN_H
@@ -17,7 +19,9 @@
 
 #define RTM_MAP_SHARED  0x01
 #define RTM_MAP_PRIVATE 0x02
-#define RTM_MAP_FIXED   0x10
+#ifndef RTM_MAP_FIXED
+#define RTM_MAP_FIXED 0x10
+#endif
 #ifndef RTM_MAP_ANONYMOUS
 #define RTM_MAP_ANONYMOUS 0x20
 #endif
@@ -33,9 +37,11 @@
 #define RTM_MADV_DONTNEED   4
 #define RTM_MADV_FREE       8
 #define RTM_MADV_DONTFORK   10
+#ifndef RTM_MADV_HUGEPAGE
 #define RTM_MADV_HUGEPAGE   14
 #define RTM_MADV_NOHUGEPAGE 15
 #define RTM_MADV_COLLAPSE   25
+#endif
 
 /* msync flags: hppa numbers them differently (MS_ASYNC 2). */
 #ifndef RTM_MS_ASYNC

@@ -39,6 +39,11 @@
  *                  blr. lis sign-extends.
  *   s390x          lgfi %r2, imm32 (c0 21, imm32 big-endian at 2; the
  *                  64-bit register gets the sign-extended value); br %r14
+ *   hppa           ldil L%v, %r28; ldo R%v(%r28), %r28 (ldil takes the top
+ *                  21 bits, scattered over the word at 0; ldo adds the low
+ *                  11, in the low 14 bits of the word at 4); bv %r0(%rp);
+ *                  nop for its delay slot. A code address with bit 1 clear
+ *                  is called directly (bit 1 set would mark a descriptor).
  *   mips64 (n64)   lui $v0, hi16; ori $v0, $v0, lo16 (the low halfwords of
  *                  the words at 0 and 4; lui sign-extends); jalr $zero,
  *                  $ra; nop. R6 removed the jr encoding (jr is jalr $zero
@@ -50,7 +55,8 @@
  * edx; i386 and i686 cdecl: the two words above the return address), add
  * w0, w0, w1 (aarch64), add r0, r0, r1 (arm), addw a0, a0, a1 (riscv64,
  * sign-extends), add r3, r3, r4 + extsw r3, r3 (ppc64le), ar %r2, %r3 +
- * lgfr %r2, %r2 (s390x), addu $v0, $a0, $a1 (mips64, sign-extends).
+ * lgfr %r2, %r2 (s390x), addu $v0, $a0, $a1 (mips64, sign-extends), add
+ * %r26, %r25, %r28 (hppa).
  */
 #ifndef TEST_CODE_MACHINE_CODE_H
 #define TEST_CODE_MACHINE_CODE_H
@@ -337,6 +343,53 @@ static inline size_t mc_add(void *buf)
 	mc_word(p, 0x00851021);     /* addu $v0, $a0, $a1 */
 	mc_word(p + 4, 0x03e00009); /* jalr $zero, $ra */
 	mc_word(p + 8, 0x00000000); /* nop (delay slot) */
+	return 12;
+}
+
+#elif defined(__hppa__)
+
+#define MC_ARCH  "hppa"
+#define MC_ALIGN 4
+
+/* ldil's 21-bit immediate (the top 21 bits of the value) is stored
+ * scattered: from its most significant bit down, bit 20 goes to the
+ * word's bit 0, bits 19..9 to bits 11..1, bits 8..7 to bits 15..14, bits
+ * 6..2 to bits 20..16 and bits 1..0 to bits 13..12. */
+static inline uint32_t mc_hppa_im21(uint32_t x)
+{
+	return ((x >> 20) & 0x1) | (((x >> 9) & 0x7ff) << 1) | (((x >> 7) & 0x3) << 14) |
+	       (((x >> 2) & 0x1f) << 16) | ((x & 0x3) << 12);
+}
+
+static inline void mc_patch_const(void *buf, uint32_t v)
+{
+	unsigned char *p = buf;
+
+	mc_set_bits(p, 0x1fffff, mc_hppa_im21(v >> 11));
+	/* ldo's 14-bit displacement keeps its sign in bit 0: the low 11
+	 * bits of v are never negative, so they sit one bit up. */
+	mc_set_bits(p + 4, 0x3fff, (v & 0x7ff) << 1);
+}
+
+static inline size_t mc_ret_const(void *buf, uint32_t v)
+{
+	unsigned char *p = buf;
+
+	mc_word(p, 0x23800000);      /* ldil L%0, %r28 */
+	mc_word(p + 4, 0x379c0000);  /* ldo 0(%r28), %r28 */
+	mc_word(p + 8, 0xe840c000);  /* bv %r0(%rp) */
+	mc_word(p + 12, 0x08000240); /* nop (delay slot) */
+	mc_patch_const(p, v);
+	return 16;
+}
+
+static inline size_t mc_add(void *buf)
+{
+	unsigned char *p = buf;
+
+	mc_word(p, 0x0b3a061c);     /* add %r26, %r25, %r28 */
+	mc_word(p + 4, 0xe840c000); /* bv %r0(%rp) */
+	mc_word(p + 8, 0x08000240); /* nop (delay slot) */
 	return 12;
 }
 
