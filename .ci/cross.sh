@@ -10,7 +10,7 @@ set -euo pipefail
 
 cd "$(dirname "$0")/.."
 
-all=(i386 aarch64 arm arm-thumb riscv64 ppc64le s390x mips64el mips64r6el)
+all=(i386 aarch64 arm arm-thumb riscv64 ppc64le s390x mips64el mips64r6el hppa)
 if [ $# -gt 0 ]; then archs=("$@"); else archs=("${all[@]}"); fi
 buildtype=${BUILDTYPE:-debugoptimized}
 
