@@ -21,8 +21,11 @@
  *                Constants that differ from the generic ones: MAP_FIXED
  *                0x04, MAP_ANONYMOUS 0x10, MAP_POPULATE 0x10000; MADV_
  *                HUGEPAGE 67, NOHUGEPAGE 68, COLLAPSE 73 (Linux 6.2 moved
- *                them to the generic numbers and still takes these, which
- *                every kernel knows); MS_ASYNC 2; O_CLOEXEC 010000000;
+ *                them to the generic 14, 15, 25 and translates these in
+ *                parisc_madvise, marked for removal "in 2025 or later";
+ *                older kernels know only these, and they are what the
+ *                target's headers say, which test/arch holds them to);
+ *                MS_ASYNC 2; O_CLOEXEC 010000000;
  *                ENOSYS 251, EOVERFLOW 72, EOPNOTSUPP 223. No plain mmap
  *                for rtmem: mmap2 (89) takes the offset in 4096-byte units.
  *                Kernels run with 4 KiB pages (16 and 64 KiB are options).

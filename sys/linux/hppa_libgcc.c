@@ -1,10 +1,12 @@
 /* hppa: the libgcc helpers gcc calls from the core, rtmem's own so that
  * librtmem.a needs nothing from outside (why, and why weak and hidden:
- * arch/hppa.h). Built on hppa only:
+ * arch/hppa.h). Empty on every other architecture, so that one list of
+ * sources builds the core everywhere:
  *   __sync_*_4  the five atomic helpers behind the core's C11 atomics,
  *               over the kernel's LWS compare-and-swap;
  *   $$dyncall   the millicode every call through a function pointer goes
  *               through (the hook tables). */
+#if defined(__hppa__)
 #include <rtmem/errno.h>
 #include <rtmem/syscall.h>
 
@@ -71,3 +73,8 @@ __asm__(".text\n"
         "	bv %r0(%r21)\n"
         "	ldw 2(%r22), %r19\n"
         ".size $$dyncall, .-$$dyncall\n");
+
+#else
+/* ISO C wants a translation unit to declare something. */
+typedef int rtm_hppa_libgcc_elsewhere;
+#endif
