@@ -155,6 +155,12 @@ static inline long rtm_arch_lws_cas32(volatile void *p, unsigned old, unsigned n
  * here), or the lines written through it sit where this flush does not
  * look; Linux refuses a MAP_FIXED shared mapping at any other offset
  * (EINVAL), so such a region is refused, never incoherent.
+ * An fdc or fic on a page with no translation at that address takes a
+ * non-access TLB miss, and Linux answers it by skipping the instruction
+ * (handle_nadtlb_fault nullifies cache flushes), which a page written
+ * only through such an alias can be: so each page of the range is read at
+ * the address first (4 KiB steps: no parisc page is smaller, and code is
+ * readable where it runs).
  * Answers 0: nothing here can fail.
  *
  * Other threads: the flush reaches every processor, but one that has
@@ -170,11 +176,14 @@ static inline long rtm_arch_lws_cas32(volatile void *p, unsigned old, unsigned n
 
 static inline long rtm_arch_icache_flush(void *p, size_t n)
 {
+	const volatile char *q = (const volatile char *)((unsigned long)p & ~4095UL);
 	unsigned long a, end;
 
 	if (n == 0)
 		return 0;
 	end = (unsigned long)p + n;
+	for (; (unsigned long)q < end; q += 4096)
+		(void)*q;
 	for (a = (unsigned long)p & ~(unsigned long)(RTM_ARCH_ICACHE_STEP - 1); a < end;
 	     a += RTM_ARCH_ICACHE_STEP)
 		__asm__ __volatile__("fdc %%r0(%0)" : : "r"(a) : "memory");
