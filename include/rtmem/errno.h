@@ -38,6 +38,10 @@
 #define RTM_ENOSYS     78
 #define RTM_EOVERFLOW  112
 #define RTM_EOPNOTSUPP 45
+#elif defined(__hppa__)
+#define RTM_ENOSYS     251
+#define RTM_EOVERFLOW  72
+#define RTM_EOPNOTSUPP 223
 #else
 #define RTM_ENOSYS     38
 #define RTM_EOVERFLOW  75

@@ -4,7 +4,9 @@
  * header in arch/ overrides the ones it changes (mips: MAP_ANONYMOUS 0x800,
  * MAP_NORESERVE 0x400, MAP_POPULATE 0x10000; powerpc: MAP_NORESERVE 0x40;
  * alpha: MAP_FIXED, MAP_ANONYMOUS, MAP_NORESERVE, MAP_POPULATE,
- * MAP_FIXED_NOREPLACE and MADV_DONTNEED).
+ * MAP_FIXED_NOREPLACE and MADV_DONTNEED; hppa: MAP_FIXED 0x04,
+ * MAP_ANONYMOUS 0x10, MAP_POPULATE 0x10000 and its own MADV_HUGEPAGE,
+ * NOHUGEPAGE and COLLAPSE).
  * A test checks every one against <sys/mman.h> on every architecture.
  */
 #ifndef RTMEM_MMAN_H
@@ -41,9 +43,11 @@
 #endif
 #define RTM_MADV_FREE       8
 #define RTM_MADV_DONTFORK   10
+#ifndef RTM_MADV_HUGEPAGE
 #define RTM_MADV_HUGEPAGE   14
 #define RTM_MADV_NOHUGEPAGE 15
 #define RTM_MADV_COLLAPSE   25
+#endif
 
 /* msync flags: hppa numbers them differently (MS_ASYNC 2). */
 #ifndef RTM_MS_ASYNC

@@ -67,8 +67,10 @@ struct rtm_stack_config {
 #define RTM_STACK_ZERO 0x1u
 
 /* The usable bytes [lo, hi), page aligned, and the initial stack pointer:
- * hi where stacks grow down, lo where they grow up (hppa). Page aligned,
- * which meets every supported ABI's stack alignment. */
+ * hi where stacks grow down; where they grow up (hppa) lo + 64, above the
+ * 64-byte frame (frame marker and argument words) that a function called
+ * with sp finds below it. Both meet every supported ABI's stack alignment
+ * (hppa's is 64 bytes). */
 struct rtm_stack {
 	void *lo, *hi;
 	void *sp;

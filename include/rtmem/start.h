@@ -43,7 +43,8 @@
  *   rtm_write_str(fd, s)    rtm_write_all of a NUL-terminated string
  *   rtm_auxv_from_envp(envp)  the auxiliary vector that follows envp
  *
- * The initial stack, as the kernel leaves it on every architecture here:
+ * The initial stack, as the kernel leaves it on every architecture here
+ * (hppa: at argv - 1, below sp, as its stack grows up):
  *   sp -> argc, argv[0] .. argv[argc-1], NULL, envp[..], NULL, auxv pairs
  *         (a_type, a_val) .. ending with AT_NULL (0).
  */
@@ -337,6 +338,27 @@ __asm__(RTM_START_HEAD
         "	mov $31, $15\n"
         "	jsr $26, rtm_start_c\n"
         "	call_pal 0\n"
+        RTM_START_TAIL);
+#elif defined(__hppa__)
+/* The stack grows up, and the kernel hands over argc in r25 and argv in
+ * r24 rather than at sp: the table starts one word below argv, which is
+ * what rtm_start_c reads. dp (r27) must hold $global$, the base the
+ * linker resolves data accesses against; in a static link it turns the
+ * PIC library's linkage-table accesses (through r19) into dp-relative
+ * ones too, so r19 needs nothing. A callee keeps its return pointer at
+ * -20 and the previous sp at -4 below the sp it is called with, in the
+ * caller's frame: 64 bytes of frame here, whose previous-sp word is 0,
+ * the end of the frame chain. */
+__asm__(RTM_START_HEAD
+        "_start:\n"
+        "	ldil L%$global$, %dp\n"
+        "	ldo R%$global$(%dp), %dp\n"
+        "	ldo -4(%r24), %r26\n"
+        "	ldo 64(%sp), %sp\n"
+        "	stw %r0, -4(%sp)\n"
+        "	bl rtm_start_c, %rp\n"
+        "	nop\n"
+        "	iitlbp %r0, (%sr0, %r0)\n"
         RTM_START_TAIL);
 #else
 #error "<rtmem/start.h>: no _start for this architecture"

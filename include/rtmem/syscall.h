@@ -36,8 +36,10 @@
 #include "arch/sh4.h"
 #elif defined(__alpha__)
 #include "arch/alpha.h"
+#elif defined(__hppa__) && !defined(__LP64__)
+#include "arch/hppa.h"
 #else
-#error "rtmem: unsupported architecture (see README: x86_64 i386 aarch64 aarch64_be arm riscv64 riscv32 powerpc ppc64 ppc64le s390x mips64el sh4 alpha)"
+#error "rtmem: unsupported architecture (see README: x86_64 i386 aarch64 aarch64_be arm riscv64 riscv32 powerpc ppc64 ppc64le s390x mips64el sh4 alpha hppa)"
 #endif
 
 /* The kernel's failure band: -4095..-1. Compared unsigned, as musl does,

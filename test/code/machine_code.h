@@ -1,7 +1,7 @@
 /* Machine code to run through executable memory, for every architecture
  * rtmem builds for (Linux: x86_64 i386 aarch64 aarch64_be arm riscv64
- * riscv32 powerpc ppc64 ppc64le s390x mips64el R2 and R6 sh4 alpha;
- * Windows: x86_64 and i686). Two functions:
+ * riscv32 powerpc ppc64 ppc64le s390x mips64el R2 and R6 sh4 alpha
+ * hppa; Windows: x86_64 and i686). Two functions:
  *
  *   int32_t f(void)               returns a 32-bit constant
  *   int32_t f(int32_t, int32_t)   returns the sum of its arguments (wrapping)
@@ -42,6 +42,11 @@
  *                  leaves need no TOC (r2). ppc64le (ELFv2) and powerpc:
  *                  a function pointer is the entry address; ppc64 (ELFv1)
  *                  calls through a descriptor (mc_const_at below).
+ *   hppa           ldil L%v, %r28; ldo R%v(%r28), %r28 (ldil takes the top
+ *                  21 bits, scattered over the word at 0; ldo adds the low
+ *                  11, in the low 14 bits of the word at 4); bv %r0(%rp);
+ *                  nop for its delay slot. A code address with bit 1 clear
+ *                  is called directly (bit 1 set would mark a descriptor).
  *   s390x          lgfi %r2, imm32 (c0 21, imm32 big-endian at 2; the
  *                  64-bit register gets the sign-extended value); br %r14
  *   mips64 (n64)   lui $v0, hi16; ori $v0, $v0, lo16 (the low halfwords of
@@ -68,7 +73,7 @@
  * r3 on ppc64 and ppc64le; 32-bit powerpc has no extsw, nor needs it),
  * ar %r2, %r3 + lgfr %r2, %r2 (s390x), addu $v0, $a0, $a1 (mips64,
  * sign-extends), mov r4, r0 + add r5, r0 in rts's delay slot (sh4), addl
- * $16, $17, $0 (alpha, sign-extends).
+ * $16, $17, $0 (alpha, sign-extends), add %r26, %r25, %r28 (hppa).
  */
 #ifndef TEST_CODE_MACHINE_CODE_H
 #define TEST_CODE_MACHINE_CODE_H
@@ -480,6 +485,53 @@ static inline size_t mc_add(void *buf)
 	mc_word(p, 0x42110000);     /* addl $16, $17, $0 */
 	mc_word(p + 4, 0x6bfa8001); /* ret $31, ($26), 1 */
 	return 8;
+}
+
+#elif defined(__hppa__)
+
+#define MC_ARCH  "hppa"
+#define MC_ALIGN 4
+
+/* ldil's 21-bit immediate (the top 21 bits of the value) is stored
+ * scattered: from its most significant bit down, bit 20 goes to the
+ * word's bit 0, bits 19..9 to bits 11..1, bits 8..7 to bits 15..14, bits
+ * 6..2 to bits 20..16 and bits 1..0 to bits 13..12. */
+static inline uint32_t mc_hppa_im21(uint32_t x)
+{
+	return ((x >> 20) & 0x1) | (((x >> 9) & 0x7ff) << 1) | (((x >> 7) & 0x3) << 14) |
+	       (((x >> 2) & 0x1f) << 16) | ((x & 0x3) << 12);
+}
+
+static inline void mc_patch_const(void *buf, uint32_t v)
+{
+	unsigned char *p = buf;
+
+	mc_set_bits(p, 0x1fffff, mc_hppa_im21(v >> 11));
+	/* ldo's 14-bit displacement keeps its sign in bit 0: the low 11
+	 * bits of v are never negative, so they sit one bit up. */
+	mc_set_bits(p + 4, 0x3fff, (v & 0x7ff) << 1);
+}
+
+static inline size_t mc_ret_const(void *buf, uint32_t v)
+{
+	unsigned char *p = buf;
+
+	mc_word(p, 0x23800000);      /* ldil L%0, %r28 */
+	mc_word(p + 4, 0x379c0000);  /* ldo 0(%r28), %r28 */
+	mc_word(p + 8, 0xe840c000);  /* bv %r0(%rp) */
+	mc_word(p + 12, 0x08000240); /* nop (delay slot) */
+	mc_patch_const(p, v);
+	return 16;
+}
+
+static inline size_t mc_add(void *buf)
+{
+	unsigned char *p = buf;
+
+	mc_word(p, 0x0b3a061c);     /* add %r26, %r25, %r28 */
+	mc_word(p + 4, 0xe840c000); /* bv %r0(%rp) */
+	mc_word(p + 8, 0x08000240); /* nop (delay slot) */
+	return 12;
 }
 
 #else
