@@ -145,7 +145,14 @@ static inline long rtm_syscall6(long nr, long a1, long a2, long a3, long a4, lon
  * not inside one mapping (EFAULT), and mappings meet at page boundaries,
  * which are 4 KiB boundaries whatever the page size: so the range goes
  * in 4 KiB pieces, one call each (one call for a function that does not
- * cross one). The inline answers the first refusal's -errno, or 0.
+ * cross one). The inline answers the first refusal's -errno, or 0, which
+ * rtm_code_publish reports.
+ * The data cache is indexed by virtual address bits above the page (16
+ * KiB ways on SH7750), so a line written through a writable alias is
+ * where this flush, by the executable address, looks only when the two
+ * addresses have the same colour; Linux refuses a MAP_FIXED shared
+ * mapping at another colour (arch/sh/mm/mmap.c, shm_align_mask: EINVAL),
+ * so a DUAL region whose views would alias is refused, not left stale.
  *
  * Other threads: covered by the call, on every CPU:
  * RTM_ARCH_ICACHE_SYNC_CORE 0 (sh has no membarrier SYNC_CORE).
