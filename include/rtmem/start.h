@@ -262,6 +262,19 @@ __asm__(RTM_START_HEAD
         "	break\n"
         ".set pop\n"
         RTM_START_TAIL);
+#elif defined(__m68k__)
+/* The argument goes on the stack. %a6 (the frame pointer) = 0 ends the
+ * frame chain. The kernel's 4-byte alignment is more than the ABI asks
+ * (2 bytes). sp is copied through %a0 rather than pushed as itself: what
+ * move.l %sp,-(%sp) stores is not obvious to a reader. */
+__asm__(RTM_START_HEAD
+        "_start:\n"
+        "	suba.l %a6, %a6\n"
+        "	move.l %sp, %a0\n"
+        "	move.l %a0, -(%sp)\n"
+        "	jsr rtm_start_c\n"
+        "	illegal\n"
+        RTM_START_TAIL);
 #else
 #error "<rtmem/start.h>: no _start for this architecture"
 #endif

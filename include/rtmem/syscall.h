@@ -32,8 +32,10 @@
 #include "arch/s390x.h"
 #elif defined(__mips__) && defined(_ABI64) && _MIPS_SIM == _ABI64 && defined(__MIPSEL__)
 #include "arch/mips64el.h"
+#elif defined(__m68k__) && !defined(__mcoldfire__)
+#include "arch/m68k.h"
 #else
-#error "rtmem: unsupported architecture (see README: x86_64 i386 aarch64 arm riscv64 ppc64le s390x mips64el)"
+#error "rtmem: unsupported architecture (see README: x86_64 i386 aarch64 arm riscv64 ppc64le s390x mips64el m68k)"
 #endif
 
 /* The kernel's failure band: -4095..-1. Compared unsigned, as musl does,

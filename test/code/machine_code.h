@@ -46,11 +46,14 @@
  *                  R6. jalr is not a compact branch, so it has a delay
  *                  slot on both (R6's forbidden slot belongs to compact
  *                  branches): the nop fills it.
+ *   m68k           move.l #imm32, %d0 (20 3c, imm32 big-endian at 2); rts
  * The sum: addl/lea on x86 (x86_64 Linux: edi + esi; Windows x64: ecx +
  * edx; i386 and i686 cdecl: the two words above the return address), add
  * w0, w0, w1 (aarch64), add r0, r0, r1 (arm), addw a0, a0, a1 (riscv64,
  * sign-extends), add r3, r3, r4 + extsw r3, r3 (ppc64le), ar %r2, %r3 +
- * lgfr %r2, %r2 (s390x), addu $v0, $a0, $a1 (mips64, sign-extends).
+ * lgfr %r2, %r2 (s390x), addu $v0, $a0, $a1 (mips64, sign-extends),
+ * move.l 4(%sp), %d0 + add.l 8(%sp), %d0
+ * (m68k: arguments on the stack above the return address).
  */
 #ifndef TEST_CODE_MACHINE_CODE_H
 #define TEST_CODE_MACHINE_CODE_H
@@ -66,8 +69,8 @@ typedef int32_t (*mc_add_fn)(int32_t, int32_t);
 
 /* An instruction word in the order this machine fetches it: the data byte
  * order on every architecture here (aarch64, arm, riscv64, ppc64le and
- * mips64el are little-endian in both; s390x writes its halfwords
- * directly). */
+ * mips64el are little-endian in both; s390x and m68k write their
+ * halfwords directly). */
 static inline void mc_word(unsigned char *p, uint32_t w)
 {
 	memcpy(p, &w, 4);
@@ -338,6 +341,45 @@ static inline size_t mc_add(void *buf)
 	mc_word(p + 4, 0x03e00009); /* jalr $zero, $ra */
 	mc_word(p + 8, 0x00000000); /* nop (delay slot) */
 	return 12;
+}
+
+#elif defined(__m68k__)
+
+#define MC_ARCH  "m68k"
+#define MC_ALIGN 2
+
+static inline void mc_patch_const(void *buf, uint32_t v)
+{
+	unsigned char *p = buf;
+
+	p[2] = (unsigned char)(v >> 24);
+	p[3] = (unsigned char)(v >> 16);
+	p[4] = (unsigned char)(v >> 8);
+	p[5] = (unsigned char)v;
+}
+
+static inline size_t mc_ret_const(void *buf, uint32_t v)
+{
+	unsigned char *p = buf;
+
+	p[0] = 0x20; /* move.l #imm32, %d0 */
+	p[1] = 0x3c;
+	mc_patch_const(p, v);
+	p[6] = 0x4e; /* rts */
+	p[7] = 0x75;
+	return 8;
+}
+
+static inline size_t mc_add(void *buf)
+{
+	static const unsigned char code[] = {
+		0x20, 0x2f, 0x00, 0x04, /* move.l 4(%sp), %d0 */
+		0xd0, 0xaf, 0x00, 0x08, /* add.l 8(%sp), %d0 */
+		0x4e, 0x75,             /* rts */
+	};
+
+	memcpy(buf, code, sizeof code);
+	return sizeof code;
 }
 
 #else
