@@ -25,7 +25,8 @@ trap 'echo "cross-check.sh: line $LINENO failed: $BASH_COMMAND" >&2' ERR
 cd "$(dirname "$0")/.."
 
 # m68k: about 120 s here with Check built (its Check build: 90 s more, once).
-all=(i386 aarch64 arm arm-thumb riscv64 ppc64le s390x mips64el mips64r6el m68k)
+# sparc64: about 240 s here with Check built (its Check build: 90 s more, once).
+all=(i386 aarch64 arm arm-thumb riscv64 ppc64le s390x mips64el mips64r6el m68k sparc64)
 if [ $# -gt 0 ]; then archs=("$@"); else archs=("${all[@]}"); fi
 jobs=$(nproc)
 src=$PWD/build-check-src

@@ -11,7 +11,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 # m68k: about 20 s (debugoptimized) and 40 s (minsize) here, qemu-m68k.
-all=(i386 aarch64 arm arm-thumb riscv64 ppc64le s390x mips64el mips64r6el m68k)
+# sparc64: about 25 s (debugoptimized) here, qemu-sparc64.
+all=(i386 aarch64 arm arm-thumb riscv64 ppc64le s390x mips64el mips64r6el m68k sparc64)
 if [ $# -gt 0 ]; then archs=("$@"); else archs=("${all[@]}"); fi
 buildtype=${BUILDTYPE:-debugoptimized}
 

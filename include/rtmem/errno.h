@@ -30,6 +30,11 @@
 #define RTM_ENOSYS     89
 #define RTM_EOVERFLOW  79
 #define RTM_EOPNOTSUPP 122
+#elif defined(__sparc__)
+/* SunOS's numbers past 34 */
+#define RTM_ENOSYS     90
+#define RTM_EOVERFLOW  92
+#define RTM_EOPNOTSUPP 45
 #else
 #define RTM_ENOSYS     38
 #define RTM_EOVERFLOW  75

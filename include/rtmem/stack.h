@@ -68,7 +68,9 @@ struct rtm_stack_config {
 
 /* The usable bytes [lo, hi), page aligned, and the initial stack pointer:
  * hi where stacks grow down, lo where they grow up (hppa). Page aligned,
- * which meets every supported ABI's stack alignment. */
+ * which meets every supported ABI's stack alignment. An address, not a
+ * register value: sparc64's %sp holds an address less 2047 (its stack
+ * bias), and a first frame there needs its 176-byte save area below it. */
 struct rtm_stack {
 	void *lo, *hi;
 	void *sp;

@@ -262,6 +262,27 @@ __asm__(RTM_START_HEAD
         "	break\n"
         ".set pop\n"
         RTM_START_TAIL);
+#elif defined(__sparc__) && defined(__arch64__)
+/* The kernel enters with %sp biased by 2047 (every sparc64 stack pointer
+ * is) and argc 128 bytes above the biased address, past the register
+ * window save area of this first frame. A C function may store its
+ * incoming arguments in its caller's frame, in the 48 bytes above the
+ * caller's save area: _start makes a frame of its own (save area and that
+ * space, 176 bytes), 16-aligned as the ABI wants the unbiased address, so
+ * that those stores never land on argc and argv. %fp = 0 ends the frame
+ * chain. call has a delay slot: the nop fills it. */
+__asm__(RTM_START_HEAD
+        "_start:\n"
+        "	mov %g0, %fp\n"
+        "	add %sp, 2047, %g1\n"
+        "	add %g1, 128, %o0\n"
+        "	sub %g1, 176, %g1\n"
+        "	and %g1, -16, %g1\n"
+        "	sub %g1, 2047, %sp\n"
+        "	call rtm_start_c\n"
+        "	nop\n"
+        "	illtrap 0\n"
+        RTM_START_TAIL);
 #elif defined(__m68k__)
 /* The argument goes on the stack. %a6 (the frame pointer) = 0 ends the
  * frame chain. The kernel's 4-byte alignment is more than the ABI asks

@@ -32,10 +32,12 @@
 #include "arch/s390x.h"
 #elif defined(__mips__) && defined(_ABI64) && _MIPS_SIM == _ABI64 && defined(__MIPSEL__)
 #include "arch/mips64el.h"
+#elif defined(__sparc__) && defined(__arch64__)
+#include "arch/sparc64.h"
 #elif defined(__m68k__) && !defined(__mcoldfire__)
 #include "arch/m68k.h"
 #else
-#error "rtmem: unsupported architecture (see README: x86_64 i386 aarch64 arm riscv64 ppc64le s390x mips64el m68k)"
+#error "rtmem: unsupported architecture (see README: x86_64 i386 aarch64 arm riscv64 ppc64le s390x mips64el sparc64 m68k)"
 #endif
 
 /* The kernel's failure band: -4095..-1. Compared unsigned, as musl does,

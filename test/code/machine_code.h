@@ -46,13 +46,19 @@
  *                  R6. jalr is not a compact branch, so it has a delay
  *                  slot on both (R6's forbidden slot belongs to compact
  *                  branches): the nop fills it.
+ *   sparc64        sethi %hi(v), %o0 (imm22 = v >> 10 in bits [21:0] of the
+ *                  word at 0); or %o0, %lo(v), %o0 (v & 0x3ff in bits [9:0]
+ *                  of the word at 4); retl; sra %o0, 0, %o0 in its delay
+ *                  slot (sethi clears the upper 32 bits; the V9 ABI has
+ *                  the callee sign-extend an int). A function pointer is
+ *                  the entry address.
  *   m68k           move.l #imm32, %d0 (20 3c, imm32 big-endian at 2); rts
  * The sum: addl/lea on x86 (x86_64 Linux: edi + esi; Windows x64: ecx +
  * edx; i386 and i686 cdecl: the two words above the return address), add
  * w0, w0, w1 (aarch64), add r0, r0, r1 (arm), addw a0, a0, a1 (riscv64,
  * sign-extends), add r3, r3, r4 + extsw r3, r3 (ppc64le), ar %r2, %r3 +
- * lgfr %r2, %r2 (s390x), addu $v0, $a0, $a1 (mips64, sign-extends),
- * move.l 4(%sp), %d0 + add.l 8(%sp), %d0
+ * lgfr %r2, %r2 (s390x), addu $v0, $a0, $a1 (mips64, sign-extends), add
+ * %o0, %o1, %o0 + sra (sparc64), move.l 4(%sp), %d0 + add.l 8(%sp), %d0
  * (m68k: arguments on the stack above the return address).
  */
 #ifndef TEST_CODE_MACHINE_CODE_H
@@ -69,8 +75,8 @@ typedef int32_t (*mc_add_fn)(int32_t, int32_t);
 
 /* An instruction word in the order this machine fetches it: the data byte
  * order on every architecture here (aarch64, arm, riscv64, ppc64le and
- * mips64el are little-endian in both; s390x and m68k write their
- * halfwords directly). */
+ * mips64el are little-endian in both, sparc64 big-endian in both; s390x
+ * and m68k write their halfwords directly). */
 static inline void mc_word(unsigned char *p, uint32_t w)
 {
 	memcpy(p, &w, 4);
@@ -340,6 +346,41 @@ static inline size_t mc_add(void *buf)
 	mc_word(p, 0x00851021);     /* addu $v0, $a0, $a1 */
 	mc_word(p + 4, 0x03e00009); /* jalr $zero, $ra */
 	mc_word(p + 8, 0x00000000); /* nop (delay slot) */
+	return 12;
+}
+
+#elif defined(__sparc__) && defined(__arch64__)
+
+#define MC_ARCH  "sparc64"
+#define MC_ALIGN 4
+
+static inline void mc_patch_const(void *buf, uint32_t v)
+{
+	unsigned char *p = buf;
+
+	mc_set_bits(p, 0x3fffff, v >> 10);
+	mc_set_bits(p + 4, 0x3ff, v & 0x3ff);
+}
+
+static inline size_t mc_ret_const(void *buf, uint32_t v)
+{
+	unsigned char *p = buf;
+
+	mc_word(p, 0x11000000);      /* sethi %hi(0), %o0 */
+	mc_word(p + 4, 0x90122000);  /* or %o0, 0, %o0 */
+	mc_word(p + 8, 0x81c3e008);  /* retl */
+	mc_word(p + 12, 0x913a2000); /* sra %o0, 0, %o0 (delay slot) */
+	mc_patch_const(p, v);
+	return 16;
+}
+
+static inline size_t mc_add(void *buf)
+{
+	unsigned char *p = buf;
+
+	mc_word(p, 0x90020009);     /* add %o0, %o1, %o0 */
+	mc_word(p + 4, 0x81c3e008); /* retl */
+	mc_word(p + 8, 0x913a2000); /* sra %o0, 0, %o0 (delay slot) */
 	return 12;
 }
 
