@@ -42,6 +42,11 @@
 #define RTM_ENOSYS     251
 #define RTM_EOVERFLOW  72
 #define RTM_EOPNOTSUPP 223
+#elif defined(__sparc__)
+/* SunOS's numbers past 34 */
+#define RTM_ENOSYS     90
+#define RTM_EOVERFLOW  92
+#define RTM_EOPNOTSUPP 45
 #else
 #define RTM_ENOSYS     38
 #define RTM_EOVERFLOW  75

@@ -360,6 +360,40 @@ __asm__(RTM_START_HEAD
         "	nop\n"
         "	iitlbp %r0, (%sr0, %r0)\n"
         RTM_START_TAIL);
+#elif defined(__sparc__) && defined(__arch64__)
+/* The kernel enters with %sp biased by 2047 (every sparc64 stack pointer
+ * is) and argc 128 bytes above the biased address, past the register
+ * window save area of this first frame. A C function may store its
+ * incoming arguments in its caller's frame, in the 48 bytes above the
+ * caller's save area: _start makes a frame of its own (save area and that
+ * space, 176 bytes), 16-aligned as the ABI wants the unbiased address, so
+ * that those stores never land on argc and argv. %fp = 0 ends the frame
+ * chain. call has a delay slot: the nop fills it. */
+__asm__(RTM_START_HEAD
+        "_start:\n"
+        "	mov %g0, %fp\n"
+        "	add %sp, 2047, %g1\n"
+        "	add %g1, 128, %o0\n"
+        "	sub %g1, 176, %g1\n"
+        "	and %g1, -16, %g1\n"
+        "	sub %g1, 2047, %sp\n"
+        "	call rtm_start_c\n"
+        "	nop\n"
+        "	illtrap 0\n"
+        RTM_START_TAIL);
+#elif defined(__m68k__)
+/* The argument goes on the stack. %a6 (the frame pointer) = 0 ends the
+ * frame chain. The kernel's 4-byte alignment is more than the ABI asks
+ * (2 bytes). sp is copied through %a0 rather than pushed as itself: what
+ * move.l %sp,-(%sp) stores is not obvious to a reader. */
+__asm__(RTM_START_HEAD
+        "_start:\n"
+        "	suba.l %a6, %a6\n"
+        "	move.l %sp, %a0\n"
+        "	move.l %a0, -(%sp)\n"
+        "	jsr rtm_start_c\n"
+        "	illegal\n"
+        RTM_START_TAIL);
 #else
 #error "<rtmem/start.h>: no _start for this architecture"
 #endif

@@ -38,8 +38,12 @@
 #include "arch/alpha.h"
 #elif defined(__hppa__) && !defined(__LP64__)
 #include "arch/hppa.h"
+#elif defined(__sparc__) && defined(__arch64__)
+#include "arch/sparc64.h"
+#elif defined(__m68k__) && !defined(__mcoldfire__)
+#include "arch/m68k.h"
 #else
-#error "rtmem: unsupported architecture (see README: x86_64 i386 aarch64 aarch64_be arm riscv64 riscv32 powerpc ppc64 ppc64le s390x mips64el sh4 alpha hppa)"
+#error "rtmem: unsupported architecture (see README: x86_64 i386 aarch64 aarch64_be arm riscv64 riscv32 powerpc ppc64 ppc64le s390x mips64el sh4 alpha hppa sparc64 m68k)"
 #endif
 
 /* The kernel's failure band: -4095..-1. Compared unsigned, as musl does,

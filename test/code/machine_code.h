@@ -1,7 +1,7 @@
 /* Machine code to run through executable memory, for every architecture
  * rtmem builds for (Linux: x86_64 i386 aarch64 aarch64_be arm riscv64
  * riscv32 powerpc ppc64 ppc64le s390x mips64el R2 and R6 sh4 alpha
- * hppa; Windows: x86_64 and i686). Two functions:
+ * hppa sparc64 m68k; Windows: x86_64 and i686). Two functions:
  *
  *   int32_t f(void)               returns a 32-bit constant
  *   int32_t f(int32_t, int32_t)   returns the sum of its arguments (wrapping)
@@ -47,6 +47,13 @@
  *                  11, in the low 14 bits of the word at 4); bv %r0(%rp);
  *                  nop for its delay slot. A code address with bit 1 clear
  *                  is called directly (bit 1 set would mark a descriptor).
+ *   sparc64        sethi %hi(v), %o0 (imm22 = v >> 10 in bits [21:0] of the
+ *                  word at 0); or %o0, %lo(v), %o0 (v & 0x3ff in bits [9:0]
+ *                  of the word at 4); retl; sra %o0, 0, %o0 in its delay
+ *                  slot (sethi clears the upper 32 bits; the V9 ABI has
+ *                  the callee sign-extend an int). A function pointer is
+ *                  the entry address.
+ *   m68k           move.l #imm32, %d0 (20 3c, imm32 big-endian at 2); rts
  *   s390x          lgfi %r2, imm32 (c0 21, imm32 big-endian at 2; the
  *                  64-bit register gets the sign-extended value); br %r14
  *   mips64 (n64)   lui $v0, hi16; ori $v0, $v0, lo16 (the low halfwords of
@@ -73,7 +80,9 @@
  * r3 on ppc64 and ppc64le; 32-bit powerpc has no extsw, nor needs it),
  * ar %r2, %r3 + lgfr %r2, %r2 (s390x), addu $v0, $a0, $a1 (mips64,
  * sign-extends), mov r4, r0 + add r5, r0 in rts's delay slot (sh4), addl
- * $16, $17, $0 (alpha, sign-extends), add %r26, %r25, %r28 (hppa).
+ * $16, $17, $0 (alpha, sign-extends), add %r26, %r25, %r28 (hppa), add
+ * %o0, %o1, %o0 + sra (sparc64), move.l 4(%sp), %d0 + add.l 8(%sp), %d0
+ * (m68k: arguments on the stack above the return address).
  */
 #ifndef TEST_CODE_MACHINE_CODE_H
 #define TEST_CODE_MACHINE_CODE_H
@@ -92,8 +101,8 @@ typedef int32_t (*mc_add_fn)(int32_t, int32_t);
 
 /* An instruction word in the order this machine fetches it: the data byte
  * order (aarch64, arm, riscv, ppc64le and mips64el are little-endian in
- * both, powerpc and ppc64 big-endian in both; s390x writes its halfwords
- * directly), but on aarch64_be, whose instructions are little-endian
+ * both, powerpc, ppc64 and sparc64 big-endian in both; s390x and m68k
+ * write their halfwords directly), but on aarch64_be, whose instructions are little-endian
  * whatever the data's order. */
 #if defined(__AARCH64EB__)
 #define MC_FETCH_ORDER(w) __builtin_bswap32(w)
@@ -532,6 +541,80 @@ static inline size_t mc_add(void *buf)
 	mc_word(p + 4, 0xe840c000); /* bv %r0(%rp) */
 	mc_word(p + 8, 0x08000240); /* nop (delay slot) */
 	return 12;
+}
+
+#elif defined(__sparc__) && defined(__arch64__)
+
+#define MC_ARCH  "sparc64"
+#define MC_ALIGN 4
+
+static inline void mc_patch_const(void *buf, uint32_t v)
+{
+	unsigned char *p = buf;
+
+	mc_set_bits(p, 0x3fffff, v >> 10);
+	mc_set_bits(p + 4, 0x3ff, v & 0x3ff);
+}
+
+static inline size_t mc_ret_const(void *buf, uint32_t v)
+{
+	unsigned char *p = buf;
+
+	mc_word(p, 0x11000000);      /* sethi %hi(0), %o0 */
+	mc_word(p + 4, 0x90122000);  /* or %o0, 0, %o0 */
+	mc_word(p + 8, 0x81c3e008);  /* retl */
+	mc_word(p + 12, 0x913a2000); /* sra %o0, 0, %o0 (delay slot) */
+	mc_patch_const(p, v);
+	return 16;
+}
+
+static inline size_t mc_add(void *buf)
+{
+	unsigned char *p = buf;
+
+	mc_word(p, 0x90020009);     /* add %o0, %o1, %o0 */
+	mc_word(p + 4, 0x81c3e008); /* retl */
+	mc_word(p + 8, 0x913a2000); /* sra %o0, 0, %o0 (delay slot) */
+	return 12;
+}
+
+#elif defined(__m68k__)
+
+#define MC_ARCH  "m68k"
+#define MC_ALIGN 2
+
+static inline void mc_patch_const(void *buf, uint32_t v)
+{
+	unsigned char *p = buf;
+
+	p[2] = (unsigned char)(v >> 24);
+	p[3] = (unsigned char)(v >> 16);
+	p[4] = (unsigned char)(v >> 8);
+	p[5] = (unsigned char)v;
+}
+
+static inline size_t mc_ret_const(void *buf, uint32_t v)
+{
+	unsigned char *p = buf;
+
+	p[0] = 0x20; /* move.l #imm32, %d0 */
+	p[1] = 0x3c;
+	mc_patch_const(p, v);
+	p[6] = 0x4e; /* rts */
+	p[7] = 0x75;
+	return 8;
+}
+
+static inline size_t mc_add(void *buf)
+{
+	static const unsigned char code[] = {
+		0x20, 0x2f, 0x00, 0x04, /* move.l 4(%sp), %d0 */
+		0xd0, 0xaf, 0x00, 0x08, /* add.l 8(%sp), %d0 */
+		0x4e, 0x75,             /* rts */
+	};
+
+	mc_copy(buf, code, sizeof code);
+	return sizeof code;
 }
 
 #else
