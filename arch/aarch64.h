@@ -1,4 +1,4 @@
-/* aarch64 Linux system calls (the asm-generic syscall table).
+/* aarch64 and aarch64_be Linux system calls (the asm-generic syscall table).
  *
  *   instruction  svc #0
  *   number       x8
@@ -6,11 +6,19 @@
  *   return       x0; -4095..-1 is -errno
  *   clobbers     memory only: the kernel preserves every other register
  *   quirks       the kernel may run with 4, 16 or 64 KiB pages: never assume 4096
+ *                aarch64_be: data is big-endian, instructions stay
+ *                little-endian (what writes machine code must know); the
+ *                system calls, their numbers and this header's code are
+ *                the same for both.
  */
 #ifndef RTM_ARCH_AARCH64_H
 #define RTM_ARCH_AARCH64_H
 
+#if defined(__AARCH64EB__)
+#define RTM_ARCH_NAME "aarch64_be"
+#else
 #define RTM_ARCH_NAME "aarch64"
+#endif
 
 #include "generic_nr.h"
 
@@ -119,9 +127,12 @@ static inline long rtm_syscall6(long nr, long a1, long a2, long a3, long a4, lon
  * instructions (patched code, memory reused for new code) may run them
  * until it takes a context synchronization event (an isb, an exception
  * return). membarrier(MEMBARRIER_CMD_PRIVATE_EXPEDITED_SYNC_CORE) gives
- * every running thread of the process one: RTM_ARCH_ICACHE_SYNC_CORE 1.
+ * every running thread of the process one. Where the kernel lacks SYNC_CORE, the plain
+ * MEMBARRIER_CMD_PRIVATE_EXPEDITED does: its IPI returns to each thread
+ * through the same exception return (the kernel's membarrier-sync-core
+ * arch-support notes): RTM_ARCH_ICACHE_SYNC_CORE 2, SYNC_CORE else that.
  */
-#define RTM_ARCH_ICACHE_SYNC_CORE 1
+#define RTM_ARCH_ICACHE_SYNC_CORE 2
 
 #include <stddef.h>
 

@@ -29,10 +29,12 @@
 #include "machine_code.h"
 
 /* Every arch header says whether new code needs the kernel's core
- * serializing membarrier to reach other threads. */
+ * serializing membarrier to reach other threads: 0 no, 1 yes, 2 yes, or
+ * the plain expedited one where the kernel lacks it. */
 #if !defined(RTM_ARCH_ICACHE_SYNC_CORE) || (RTM_ARCH_ICACHE_SYNC_CORE != 0 && \
-                                            RTM_ARCH_ICACHE_SYNC_CORE != 1)
-#error "arch header: RTM_ARCH_ICACHE_SYNC_CORE must be 0 or 1"
+                                            RTM_ARCH_ICACHE_SYNC_CORE != 1 && \
+                                            RTM_ARCH_ICACHE_SYNC_CORE != 2)
+#error "arch header: RTM_ARCH_ICACHE_SYNC_CORE must be 0, 1 or 2"
 #endif
 
 /* The system calls the flush makes, against the target's own headers
@@ -50,6 +52,12 @@ _Static_assert(RTM_ARCH_NR_riscv_flush_icache == __NR_riscv_flush_icache,
 #include <sys/cachectl.h>
 _Static_assert(RTM_ARCH_NR_cacheflush == __NR_cacheflush, "mips cacheflush number (o32, n64)");
 _Static_assert(RTM_ARCH_BCACHE == BCACHE, "mips BCACHE");
+#elif defined(__m68k__)
+#include <asm/cachectl.h>
+#include <asm/unistd.h>
+_Static_assert(RTM_ARCH_NR_cacheflush == __NR_cacheflush, "m68k cacheflush number");
+_Static_assert(RTM_ARCH_FLUSH_SCOPE_LINE == FLUSH_SCOPE_LINE, "m68k FLUSH_SCOPE_LINE");
+_Static_assert(RTM_ARCH_FLUSH_CACHE_BOTH == FLUSH_CACHE_BOTH, "m68k FLUSH_CACHE_BOTH");
 #endif
 
 _Static_assert(sizeof(mc_const_fn) == sizeof(void *), "a function pointer is an address here");
