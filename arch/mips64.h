@@ -8,6 +8,8 @@
  *   quirks       mips_common.h has what every mips ABI shares (the restart
  *                quirk, the error flag, the mmap flags). The byte order
  *                changes nothing here: registers carry the values.
+ *                Atomics of every width rtmem uses are ll/sc or lld/scd
+ *                loops inline: nothing from libatomic or libgcc.
  */
 #ifndef RTM_ARCH_MIPS64_H
 #define RTM_ARCH_MIPS64_H
