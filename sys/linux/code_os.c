@@ -96,8 +96,9 @@ int rtm_os_code_dual_map(const char *name, size_t n, uintptr_t *write, uintptr_t
 	if (colour <= rtm_page_size())
 		colour = 0;
 
-	if (colour && n % colour)
-		stride = n + (colour - n % colour);
+	/* A power of two: masked, no division (sh4, alpha, hppa have none). */
+	if (colour && (n & (colour - 1)))
+		stride = n + (colour - (n & (colour - 1)));
 	if (stride < n || __builtin_add_overflow(stride, n, &len))
 		return RTM_ENOMEM;
 	err = rtm_os_code_memfd(name, n, &fd);
