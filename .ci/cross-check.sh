@@ -41,6 +41,16 @@ triplet() {
 
 count() { awk -v k="$1:" '$1 == k { print $NF; exit }' "$2"; }
 
+# check_for ARCH: Check for ARCH in build-check-ARCH/check. The
+# malloc/realloc answers are what configure cannot run a program to learn
+# when cross compiling; glibc's are the non-NULL ones.
+check_for() {
+	local host
+	host=$(triplet "$1")
+	check_build "$src" "$PWD/build-check-$1/check" "$host-gcc" --host="$host" \
+		ac_cv_func_malloc_0_nonnull=yes ac_cv_func_realloc_0_nonnull=yes
+}
+
 # build_and_test ARCH DIR [kernel]: configures DIR with cross/ARCH.ini and
 # an overlay (DIR/check.ini), builds what the tests need, runs them, leaves
 # DIR/cross-check.out and sets $result. With "kernel" the i386 programs run
@@ -50,10 +60,7 @@ build_and_test() {
 	host=$(triplet "$arch")
 	deps=$PWD/build-check-$arch/check
 	result="Check build failed"
-	# The malloc/realloc answers are what configure cannot run a program
-	# to learn when cross compiling; glibc's are the non-NULL ones.
-	check_build "$src" "$deps" "$host-gcc" --host="$host" \
-		ac_cv_func_malloc_0_nonnull=yes ac_cv_func_realloc_0_nonnull=yes || return 1
+	check_for "$arch" || return 1
 
 	mkdir -p "$dir"
 	overlay=$dir/check.ini
@@ -138,6 +145,20 @@ for t in json.load(sys.stdin):
 		return 1
 	fi
 }
+
+# Check for every target first, three at a time: its configure script is
+# one long serial shell run, so on a machine of few cores the builds of
+# several targets overlap well where one would leave cores idle. A build
+# that fails here fails again, with its log, in that target's run below.
+pre_start=$SECONDS
+check_fetch "$src"
+for arch in "${archs[@]}"; do
+	[ -f "cross/$arch.ini" ] || continue
+	while [ "$(jobs -rp | wc -l)" -ge 3 ]; do wait -n || true; done
+	{ check_for "$arch" >/dev/null 2>&1 || true; } &
+done
+wait
+echo "Check for ${#archs[@]} targets: $((SECONDS - pre_start))s"
 
 summary=()
 failed=0

@@ -135,17 +135,19 @@ static inline long rtm_syscall6(long nr, long a1, long a2, long a3, long a4, lon
  * process), and returns to this thread by an exception return, which
  * discards what this core had fetched. The inline answers the kernel's
  * 0 or -errno (EINVAL for end < start, EFAULT for a range that is not
- * mapped: neither can happen for code that was just written, and
- * rtm_icache_flush does not report them; the tests read the answer).
+ * mapped: neither can happen for code that was just written; a seccomp
+ * filter's refusal can), which rtm_code_publish reports.
  *
  * Other threads: on an SMP ARMv7 the maintenance reaches every core, but a
  * core that has already fetched the old instructions (patched code,
  * memory reused for new code) may run them until it takes a context
  * synchronization event. The kernel's own comment on arm membarrier says
- * it: after cacheflush, MEMBARRIER_CMD_PRIVATE_EXPEDITED_SYNC_CORE:
- * RTM_ARCH_ICACHE_SYNC_CORE 1.
+ * it: after cacheflush, MEMBARRIER_CMD_PRIVATE_EXPEDITED_SYNC_CORE. Where the kernel lacks SYNC_CORE, the plain
+ * MEMBARRIER_CMD_PRIVATE_EXPEDITED does: its IPI returns to each thread
+ * through the same exception return (the kernel's membarrier-sync-core
+ * arch-support notes): RTM_ARCH_ICACHE_SYNC_CORE 2, SYNC_CORE else that.
  */
-#define RTM_ARCH_ICACHE_SYNC_CORE 1
+#define RTM_ARCH_ICACHE_SYNC_CORE 2
 #define RTM_ARCH_NR_cacheflush    0x0f0002
 
 #include <stddef.h>

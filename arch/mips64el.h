@@ -94,9 +94,16 @@ static inline long rtm_syscall6(long nr, long a1, long a2, long a3, long a4, lon
  * SHMLBA, 0x40000), or the dirty lines written through the alias would
  * sit where this flush does not look; Linux refuses a MAP_FIXED shared
  * mapping at another colour there (EINVAL).
+ * A page written only through such an alias may have no page-table entry
+ * at the executable address yet, and a kernel that flushes with
+ * preemption disabled (CONFIG_PREEMPT) skips a cache operation that would
+ * fault there instead of faulting the page in (arch/mips/mm/c-r4k.c, the
+ * protected_blast_* loops): the dirty lines would stay. So each page of
+ * the range is read at that address first (4 KiB steps: no mips page is
+ * smaller, and the executable view is readable).
  * The inline answers the kernel's 0 or -errno (EFAULT for a range it
- * cannot access: not for code that was just written, and rtm_icache_flush
- * does not report it; the tests read the answer).
+ * cannot access; a seccomp filter's refusal), which rtm_code_publish
+ * reports.
  *
  * Other threads: the kernel's flush reaches every core's cache (IPIs
  * where needed, and an IPI ends in an eret on the core it interrupted).
@@ -114,8 +121,12 @@ static inline long rtm_syscall6(long nr, long a1, long a2, long a3, long a4, lon
 
 static inline long rtm_arch_icache_flush(void *p, size_t n)
 {
+	const volatile char *q = (const volatile char *)((unsigned long)p & ~4095UL);
+
 	if (n == 0)
 		return 0;
+	for (; q < (const char *)p + n; q += 4096)
+		(void)*q;
 	return rtm_syscall3(RTM_ARCH_NR_cacheflush, (long)p, (long)n, RTM_ARCH_BCACHE);
 }
 

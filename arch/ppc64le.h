@@ -86,9 +86,12 @@ static inline long rtm_syscall6(long nr, long a1, long a2, long a3, long a4, lon
  * reused for new code) may run them until it executes isync or another
  * context-synchronizing event. membarrier(MEMBARRIER_CMD_PRIVATE_EXPEDITED_
  * SYNC_CORE) gives every running thread of the process one (the kernel
- * returns to it by rfid): RTM_ARCH_ICACHE_SYNC_CORE 1.
+ * returns to it by rfid; powerpc has it from Linux 5.9). Where the kernel lacks SYNC_CORE, the plain
+ * MEMBARRIER_CMD_PRIVATE_EXPEDITED does: its IPI returns to each thread
+ * through the same exception return (the kernel's membarrier-sync-core
+ * arch-support notes): RTM_ARCH_ICACHE_SYNC_CORE 2, SYNC_CORE else that.
  */
-#define RTM_ARCH_ICACHE_SYNC_CORE 1
+#define RTM_ARCH_ICACHE_SYNC_CORE 2
 #define RTM_PPC_ICACHE_BLOCK_SHIFT 5
 
 #include <stddef.h>

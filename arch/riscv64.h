@@ -109,8 +109,8 @@ static inline long rtm_syscall6(long nr, long x1, long x2, long x3, long x4, lon
  * cycles. It is spelled as
  * its encoding because a -march without Zifencei (rv64gc under ISA spec
  * 20191213, gcc 12 and later) makes the assembler refuse the mnemonic.
- * The inline answers the kernel's 0 or -errno (rtm_icache_flush does not
- * report it; the tests read it).
+ * The inline answers the kernel's 0 or -errno, which rtm_code_publish
+ * reports.
  *
  * Other threads: covered by the call itself, on every hart:
  * RTM_ARCH_ICACHE_SYNC_CORE 0 (membarrier's SYNC_CORE exists on riscv only

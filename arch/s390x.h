@@ -129,9 +129,12 @@ static inline long rtm_syscall6(long nr, long a1, long a2, long a3, long a4, lon
  * already have fetched (patched code, memory reused for new code) that is
  * membarrier(MEMBARRIER_CMD_PRIVATE_EXPEDITED_SYNC_CORE), which s390
  * supports (the kernel returns to each thread through a serializing
- * exception return): RTM_ARCH_ICACHE_SYNC_CORE 1.
+ * exception return). Where the kernel lacks SYNC_CORE, the plain
+ * MEMBARRIER_CMD_PRIVATE_EXPEDITED does: its IPI returns to each thread
+ * through the same exception return (the kernel's membarrier-sync-core
+ * arch-support notes): RTM_ARCH_ICACHE_SYNC_CORE 2, SYNC_CORE else that.
  */
-#define RTM_ARCH_ICACHE_SYNC_CORE 1
+#define RTM_ARCH_ICACHE_SYNC_CORE 2
 
 #include <stddef.h>
 

@@ -122,7 +122,9 @@ static inline long rtm_syscall6(long nr, long a1, long a2, long a3, long a4, lon
  * first, on the writing processor too. rtm_icache_flush does not issue
  * one (CPUID, the serializing instruction every x86 has, exits to the
  * hypervisor in a virtual machine; IRET to self breaks under user shadow
- * stacks); a writer through an alias decides.
+ * stacks); a writer through an alias decides. rtm_code_publish is such a
+ * writer in DUAL mode: its membarrier SYNC_CORE serializes the calling
+ * processor too from Linux 5.10 on (before, only the other threads').
  *
  * Other threads: for code written by one processor and run by another
  * (cross-modifying code), the SDM asks the processor that runs it to

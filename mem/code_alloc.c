@@ -4,6 +4,7 @@
 
 #include "code_internal.h"
 #include "sys/code_os.h"
+#include "sys/icache_internal.h"
 #include "sys/vm_internal.h"
 
 static size_t rtm_code_page_up(size_t n, size_t ps)
@@ -55,11 +56,14 @@ static size_t rtm_code_offset(const rtm_code *c, const struct rtm_code_buf *b)
 	return (uintptr_t)b->write == c->write + off ? off : (size_t)-1;
 }
 
-/* Every thread runs what [p, p + n) holds now. */
-static void rtm_code_sync(uintptr_t p, size_t n)
+/* The caches hold what [p, p + n) holds now; once the range is also
+ * executable, rtm_os_code_sync() makes every thread refetch. FLIP flushes
+ * while its pages are still writable, before the mprotect, so that a
+ * refused flush leaves the region as it was (wasmtime orders it so too,
+ * for cores with errata about maintenance on read-only pages). */
+static int rtm_code_flush(uintptr_t p, size_t n)
 {
-	rtm_icache_flush((void *)p, n);
-	rtm_os_code_sync();
+	return rtm_icache_flush_checked((void *)p, n);
 }
 
 int rtm_code_publish(rtm_code *c, const struct rtm_code_buf *b)
@@ -71,18 +75,25 @@ int rtm_code_publish(rtm_code *c, const struct rtm_code_buf *b)
 		return RTM_EINVAL;
 	end = off + b->size;
 	if (c->mode == RTM_CODE_DUAL) {
-		rtm_code_sync(c->exec + off, b->size);
+		err = rtm_code_flush(c->exec + off, b->size);
+		if (err)
+			return err;
+		rtm_os_code_sync();
 		if (end > c->published)
 			c->published = end;
 		return 0;
 	}
 	if (c->patch_hi && off >= c->patch_lo && end <= c->patch_hi) {
 		/* The end of a patch: its pages executable again. */
-		err = rtm_mprotect((void *)(c->exec + c->patch_lo), c->patch_hi - c->patch_lo,
-		                   RTM_PROT_READ | RTM_PROT_EXEC);
+		size_t n = c->patch_hi - c->patch_lo;
+
+		err = rtm_code_flush(c->exec + c->patch_lo, n);
+		if (!err)
+			err = rtm_mprotect((void *)(c->exec + c->patch_lo), n,
+			                   RTM_PROT_READ | RTM_PROT_EXEC);
 		if (err)
 			return err;
-		rtm_code_sync(c->exec + c->patch_lo, c->patch_hi - c->patch_lo);
+		rtm_os_code_sync();
 		c->patch_lo = c->patch_hi = 0;
 		return 0;
 	}
@@ -93,11 +104,13 @@ int rtm_code_publish(rtm_code *c, const struct rtm_code_buf *b)
 		 * page; the next allocation starts on the page after. */
 		size_t from = c->published, to = rtm_code_page_up(c->used, ps);
 
-		err = rtm_mprotect((void *)(c->exec + from), to - from,
-		                   RTM_PROT_READ | RTM_PROT_EXEC);
+		err = rtm_code_flush(c->exec + from, to - from);
+		if (!err)
+			err = rtm_mprotect((void *)(c->exec + from), to - from,
+			                   RTM_PROT_READ | RTM_PROT_EXEC);
 		if (err)
 			return err;
-		rtm_code_sync(c->exec + from, to - from);
+		rtm_os_code_sync();
 		c->published = c->used = to;
 	}
 	return 0;

@@ -116,13 +116,20 @@ int rtm_code_alloc(rtm_code *c, size_t size, size_t align, struct rtm_code_buf *
  *               one, its write and exec views matching; the region keeps
  *               no list of allocations, so a range spanning two is taken
  *               too); FLIP: b neither newly allocated nor being patched.
- *   other RTM_E*  what mprotect answered (FLIP). */
+ *   other RTM_E*  what the OS answered to the cache maintenance (arm,
+ *               riscv64 and mips ask the kernel for it, and a seccomp
+ *               filter can refuse that; FLIP flushes before it changes
+ *               any protection) or to mprotect (FLIP). */
 int rtm_code_publish(rtm_code *c, const struct rtm_code_buf *b);
 
 /* Makes published code in b writable through b->write again, to patch
  * it; rtm_code_publish(c, b) ends the patch. DUAL: nothing to change (the
  * writable view stays writable; other threads may run the code while it
  * is patched, so patch what they can see change, or keep them out).
+ * Which patches other threads may run into safely is the architecture's
+ * rule, not rtmem's: aarch64 allows swapping only B, BL, NOP, BRK, SVC,
+ * HVC, SMC and ISB for one another; x86 asks for its cross-modifying
+ * protocol (int3 first, a publish between steps).
  * FLIP: b's pages are writable and not executable until the publish, with
  * any other code on those pages: keep every thread out of it.
  * Errors: RTM_EINVAL as rtm_code_publish, or b not yet published (DUAL
@@ -149,10 +156,11 @@ void rtm_code_reset(rtm_code *c);
  * every hart (riscv_flush_icache); ppc64le dcbst/sync/icbi/isync per
  * block; mips64 asks the kernel (cacheflush), which knows whether synci
  * would reach every core). Call it after writing code and before running
- * it, with the address the code will run at. n 0: nothing. No errors:
- * the architectures that need the kernel get an answer for a range they
- * can address, and the others cannot fail. Windows:
- * FlushInstructionCache. */
+ * it, with the address the code will run at. n 0: nothing. Reports no
+ * error: where the kernel does the maintenance (arm, riscv64, mips) it
+ * answers for any range the process can address, unless a seccomp filter
+ * refuses the call; rtm_code_publish, which makes the same call, reports
+ * that. Windows: FlushInstructionCache. */
 void rtm_icache_flush(void *p, size_t n);
 
 #ifdef __cplusplus

@@ -50,27 +50,39 @@ void rtm_os_code_close(int fd)
 	(void)rtm_syscall1(RTM_NR_close, fd);
 }
 
-/* 1: registered; 0: not yet asked; -1: not available (or not needed). */
-static _Atomic int rtm_code_sync_state;
+/* The membarrier command every publish issues, once registered: 0 not
+ * yet asked; -1 none (not available, or not needed). */
+static _Atomic int rtm_code_sync_cmd;
 
 int rtm_os_code_sync_register(void)
 {
-	int state = atomic_load_explicit(&rtm_code_sync_state, memory_order_acquire);
+	int cmd = RTM_MEMBARRIER_CMD_PRIVATE_EXPEDITED_SYNC_CORE;
 	long r;
 
-	if (!RTM_ARCH_ICACHE_SYNC_CORE || state != 0)
+	if (!RTM_ARCH_ICACHE_SYNC_CORE ||
+	    atomic_load_explicit(&rtm_code_sync_cmd, memory_order_acquire) != 0)
 		return 0;
 	/* Racing first callers register twice: the kernel takes that. */
 	r = rtm_syscall2(RTM_NR_membarrier, RTM_MEMBARRIER_CMD_REGISTER_PRIVATE_EXPEDITED_SYNC_CORE,
 	                 0);
-	atomic_store_explicit(&rtm_code_sync_state, RTM_SYSCALL_FAILED(r) ? -1 : 1,
+#if RTM_ARCH_ICACHE_SYNC_CORE == 2
+	/* A kernel without SYNC_CORE here (powerpc before 5.9): the plain
+	 * expedited barrier's IPI returns through an exception return, which
+	 * is what SYNC_CORE would have given (arch/ header). */
+	if (r == -RTM_EINVAL) {
+		r = rtm_syscall2(RTM_NR_membarrier, RTM_MEMBARRIER_CMD_REGISTER_PRIVATE_EXPEDITED, 0);
+		cmd = RTM_MEMBARRIER_CMD_PRIVATE_EXPEDITED;
+	}
+#endif
+	atomic_store_explicit(&rtm_code_sync_cmd, RTM_SYSCALL_FAILED(r) ? -1 : cmd,
 	                      memory_order_release);
 	return rtm_code_err(r);
 }
 
 void rtm_os_code_sync(void)
 {
-	if (atomic_load_explicit(&rtm_code_sync_state, memory_order_acquire) == 1)
-		(void)rtm_syscall2(RTM_NR_membarrier,
-		                   RTM_MEMBARRIER_CMD_PRIVATE_EXPEDITED_SYNC_CORE, 0);
+	int cmd = atomic_load_explicit(&rtm_code_sync_cmd, memory_order_acquire);
+
+	if (cmd > 0)
+		(void)rtm_syscall2(RTM_NR_membarrier, cmd, 0);
 }

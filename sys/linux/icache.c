@@ -15,15 +15,24 @@
 #include <rtmem/code.h>
 #include <rtmem/syscall.h>
 
+#include "../icache_internal.h"
+
 #if defined(RTM_VALGRIND)
 #include <valgrind/valgrind.h>
 #endif
 
-void rtm_icache_flush(void *p, size_t n)
+int rtm_icache_flush_checked(void *p, size_t n)
 {
-	rtm_arch_icache_flush(p, n);
+	long r = rtm_arch_icache_flush(p, n);
+
 #if defined(RTM_VALGRIND)
 	if (n != 0)
 		VALGRIND_DISCARD_TRANSLATIONS(p, n);
 #endif
+	return RTM_SYSCALL_FAILED(r) ? (int)-r : 0;
+}
+
+void rtm_icache_flush(void *p, size_t n)
+{
+	(void)rtm_icache_flush_checked(p, n);
 }

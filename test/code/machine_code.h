@@ -66,9 +66,12 @@
 
 #include <stddef.h>
 #include <stdint.h>
-#include <string.h>
 
 #define MC_MAX 32
+
+/* The compiler's own copy, so that the freestanding self-test (no libc
+ * headers on some targets) uses this file too. */
+#define mc_copy(d, s, n) __builtin_memcpy(d, s, n)
 
 typedef int32_t (*mc_const_fn)(void);
 typedef int32_t (*mc_add_fn)(int32_t, int32_t);
@@ -79,14 +82,14 @@ typedef int32_t (*mc_add_fn)(int32_t, int32_t);
  * and m68k write their halfwords directly). */
 static inline void mc_word(unsigned char *p, uint32_t w)
 {
-	memcpy(p, &w, 4);
+	mc_copy(p, &w, 4);
 }
 
 static inline uint32_t mc_read_word(const unsigned char *p)
 {
 	uint32_t w;
 
-	memcpy(&w, p, 4);
+	mc_copy(&w, p, 4);
 	return w;
 }
 
@@ -103,7 +106,7 @@ static inline void mc_set_bits(unsigned char *p, uint32_t mask, uint32_t bits)
 
 static inline void mc_patch_const(void *buf, uint32_t v)
 {
-	memcpy((unsigned char *)buf + 1, &v, 4); /* little-endian, as x86 reads it */
+	mc_copy((unsigned char *)buf + 1, &v, 4); /* little-endian, as x86 reads it */
 }
 
 static inline size_t mc_ret_const(void *buf, uint32_t v)
@@ -129,7 +132,7 @@ static inline size_t mc_add(void *buf)
 		0xc3,                   /* ret */
 	};
 #endif
-	memcpy(buf, code, sizeof code);
+	mc_copy(buf, code, sizeof code);
 	return sizeof code;
 }
 
@@ -310,7 +313,7 @@ static inline size_t mc_add(void *buf)
 		0x07, 0xfe,             /* br %r14 */
 	};
 
-	memcpy(buf, code, sizeof code);
+	mc_copy(buf, code, sizeof code);
 	return sizeof code;
 }
 
@@ -419,7 +422,7 @@ static inline size_t mc_add(void *buf)
 		0x4e, 0x75,             /* rts */
 	};
 
-	memcpy(buf, code, sizeof code);
+	mc_copy(buf, code, sizeof code);
 	return sizeof code;
 }
 
@@ -434,7 +437,7 @@ static inline mc_const_fn mc_const_at(void *exec)
 {
 	mc_const_fn f;
 
-	memcpy(&f, &exec, sizeof f);
+	mc_copy(&f, &exec, sizeof f);
 	return f;
 }
 
@@ -442,7 +445,7 @@ static inline mc_add_fn mc_add_at(void *exec)
 {
 	mc_add_fn f;
 
-	memcpy(&f, &exec, sizeof f);
+	mc_copy(&f, &exec, sizeof f);
 	return f;
 }
 

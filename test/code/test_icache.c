@@ -29,10 +29,12 @@
 #include "machine_code.h"
 
 /* Every arch header says whether new code needs the kernel's core
- * serializing membarrier to reach other threads. */
+ * serializing membarrier to reach other threads: 0 no, 1 yes, 2 yes, or
+ * the plain expedited one where the kernel lacks it. */
 #if !defined(RTM_ARCH_ICACHE_SYNC_CORE) || (RTM_ARCH_ICACHE_SYNC_CORE != 0 && \
-                                            RTM_ARCH_ICACHE_SYNC_CORE != 1)
-#error "arch header: RTM_ARCH_ICACHE_SYNC_CORE must be 0 or 1"
+                                            RTM_ARCH_ICACHE_SYNC_CORE != 1 && \
+                                            RTM_ARCH_ICACHE_SYNC_CORE != 2)
+#error "arch header: RTM_ARCH_ICACHE_SYNC_CORE must be 0, 1 or 2"
 #endif
 
 /* The system calls the flush makes, against the target's own headers

@@ -5,7 +5,8 @@
  * alloc, another region's code, part of an allocation, a second publish
  * or patch_begin, reset twice, and what the OS refuses (a mode, a commit,
  * an mprotect, FLIP's decommit on reset), through a recording hook table
- * (../vm/rec_hooks.h) that vetoes chosen calls. Each test runs once per
+ * (../vm/rec_hooks.h) that vetoes chosen calls, and a refused cache
+ * flush (the link wraps the library's internal flush: meson.build). Each test runs once per
  * mode where the mode matters (_i: 0 DUAL, 1 FLIP). "Nothing changes":
  * rtm_vm_stats, /proc/self/maps' lines and bytes, the open descriptors,
  * and the protections and contents of the code. No mapping of the
@@ -446,6 +447,58 @@ START_TEST(a_refused_mprotect_is_the_oss_error_and_changes_nothing)
 }
 END_TEST
 
+/* The kernel's answer to the cache maintenance call (arm, riscv64 and
+ * mips make one; a seccomp filter can refuse it), as the link's
+ * -Wl,--wrap=rtm_icache_flush_checked hands it to the region: while
+ * flush_refusal is set, that error and no maintenance; 0 passes every
+ * call through. */
+int __real_rtm_icache_flush_checked(void *p, size_t n);
+int __wrap_rtm_icache_flush_checked(void *p, size_t n);
+static int flush_refusal;
+
+int __wrap_rtm_icache_flush_checked(void *p, size_t n)
+{
+	return flush_refusal ? flush_refusal : __real_rtm_icache_flush_checked(p, n);
+}
+
+/* A refused flush is the publish's error and changes nothing, in both
+ * modes: new code is not published (FLIP: still writable; DUAL: not yet
+ * patchable), a patch stays open (FLIP: still writable); the publish made
+ * again goes through. */
+START_TEST(a_refused_flush_is_the_publishs_error_and_changes_nothing)
+{
+	unsigned mode = modes[_i];
+	rtm_code *c = region(mode, 4 * ps());
+	struct rtm_code_buf x = const_fn(c, 61);
+	struct state s0 = state_now(), s1;
+
+	flush_refusal = RTM_EPERM;
+	ck_assert_int_eq(rtm_code_publish(c, &x), RTM_EPERM);
+	flush_refusal = 0;
+	s1 = state_now();
+	assert_state_eq(s1, s0);
+	ck_assert_str_eq(perms_at(x.write), writable(mode));
+	ck_assert_int_eq(rtm_code_patch_begin(c, &x), RTM_EINVAL); /* not published */
+	ck_assert_int_eq(rtm_code_publish(c, &x), 0);
+	call(&x, 61);
+
+	ck_assert_int_eq(rtm_code_patch_begin(c, &x), 0);
+	mc_patch_const(x.write, 62);
+	flush_refusal = RTM_EPERM;
+	ck_assert_int_eq(rtm_code_publish(c, &x), RTM_EPERM);
+	flush_refusal = 0;
+	if (mode == RTM_CODE_FLIP) {
+		ck_assert_str_eq(perms_at(x.write), "rw-p");
+		ck_assert_int_eq(rtm_code_patch_begin(c, &x), RTM_EINVAL); /* still open */
+	}
+	ck_assert_int_eq(wx_mappings(), 0);
+	ck_assert_int_eq(rtm_code_publish(c, &x), 0);
+	if (mode == RTM_CODE_FLIP || !emulator())
+		call(&x, 62); /* qemu-user misses DUAL's write through the other view */
+	rtm_code_destroy(c);
+}
+END_TEST
+
 /* ---- reset ---- */
 
 /* Twice: the second changes nothing; new code starts at the region's
@@ -539,6 +592,7 @@ int main(void)
 	tcase_add_loop_test(tc, part_of_an_allocation_publishes_and_patches, 0, 2);
 	tcase_add_loop_test(tc, a_second_publish_or_patch_begin, 0, 2);
 	tcase_add_loop_test(tc, reset_twice_leaves_the_region_empty, 0, 2);
+	tcase_add_loop_test(tc, a_refused_flush_is_the_publishs_error_and_changes_nothing, 0, 2);
 	if (rtm_hooks_enabled()) {
 		tcase_add_loop_test(tc, a_mode_the_os_refuses_is_null_and_the_default_takes_the_other,
 		                    0, 2);
