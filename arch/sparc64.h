@@ -93,7 +93,10 @@ static inline long rtm_syscall6(long nr, long a1, long a2, long a3, long a4, lon
  * Other threads: a FLUSH reaches every processor's instruction cache, but
  * a processor that has already fetched the old instructions may run them
  * until it next synchronizes its pipeline. Linux has no membarrier
- * SYNC_CORE on sparc (EINVAL): RTM_ARCH_ICACHE_SYNC_CORE 0, and keeping
+ * SYNC_CORE on sparc (EINVAL; the kernel's arch-support list marks it
+ * TODO), and nothing documents that the trap return ending a plain
+ * expedited membarrier's interrupt synchronizes a core here, as arm's and
+ * aarch64's exception returns do: RTM_ARCH_ICACHE_SYNC_CORE 0, and keeping
  * threads out of code while it is patched is the caller's part.
  */
 #define RTM_ARCH_ICACHE_SYNC_CORE 0
