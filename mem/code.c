@@ -22,60 +22,26 @@ static void rtm_code_unmap(uintptr_t p, size_t len, size_t ready)
 		;
 }
 
-/* DUAL: a memfd mapped writable, then (once sealed against new writable
- * mappings) executable, side by side in one reservation. The writable
- * view is not inherited by a forked child. 0, or the first error with
- * nothing left mapped or open. */
+/* DUAL: one memory object mapped writable and executable (the OS's
+ * calls, sys/code_os.h). 0, or the first error with nothing left mapped
+ * or open. */
 static int rtm_code_map_dual(struct rtm_code *c, const char *name)
 {
-	size_t len;
-	rtm_mmap_result r, v;
-	int fd, err;
+	uintptr_t write, exec;
+	int err = rtm_os_code_dual_map(name, c->size, &write, &exec);
 
-	if (__builtin_mul_overflow(c->size, (size_t)2, &len))
-		return RTM_ENOMEM;
-	err = rtm_os_code_memfd(name, c->size, &fd);
 	if (err)
 		return err;
-	r = rtm_reserve(0, len, 0);
-	err = r.err;
-	if (!err) {
-		v = rtm_mmap(r.addr, c->size, RTM_PROT_READ | RTM_PROT_WRITE,
-		             RTM_MAP_SHARED | RTM_MAP_FIXED, fd, 0);
-		err = v.err;
-	}
-	if (!err)
-		err = rtm_madvise(r.addr, c->size, RTM_MADV_DONTFORK);
-	/* A kernel before 5.1 has no such seal: the executable view is then
-	 * kept from being made writable by nothing but its protection. */
-	if (!err) {
-		err = rtm_os_code_seal(fd);
-		if (err == RTM_EINVAL)
-			err = 0;
-	}
-	if (!err) {
-		v = rtm_mmap((char *)r.addr + c->size, c->size, RTM_PROT_READ | RTM_PROT_EXEC,
-		             RTM_MAP_SHARED | RTM_MAP_FIXED, fd, 0);
-		err = v.err;
-	}
-	/* The mappings keep the memfd; no descriptor stays open. */
-	rtm_os_code_close(fd);
-	if (err) {
-		if (!r.err)
-			rtm_code_unmap((uintptr_t)r.addr, len, 0);
-		return err;
-	}
-	c->map = (uintptr_t)r.addr;
-	c->map_len = len;
-	c->write = c->map;
-	c->exec = c->map + c->size;
+	c->write = write;
+	c->exec = exec;
 	return 0;
 }
 
 /* FLIP: one view, reserved. Whether its pages may become executable at
- * all is asked once, of the first page, now: a kernel that refuses exec
- * gain (PR_SET_MDWE, SELinux execmem) would otherwise refuse only the
- * first publish. 0, or the error with nothing left mapped. */
+ * all is asked once, of the first page, now: a system that refuses exec
+ * gain (PR_SET_MDWE, SELinux execmem, Windows' arbitrary code guard)
+ * would otherwise refuse only the first publish. 0, or the error with
+ * nothing left mapped. */
 static int rtm_code_map_flip(struct rtm_code *c, const char *name)
 {
 	rtm_mmap_result r = rtm_reserve(0, c->size, 0);
@@ -84,18 +50,14 @@ static int rtm_code_map_flip(struct rtm_code *c, const char *name)
 
 	if (r.err)
 		return r.err;
-	err = rtm_mprotect(r.addr, ps, RTM_PROT_READ | RTM_PROT_EXEC);
-	if (!err)
-		err = rtm_mprotect(r.addr, ps, RTM_PROT_NONE);
+	err = rtm_os_code_exec_probe(r.addr, ps);
 	if (err) {
 		rtm_code_unmap((uintptr_t)r.addr, c->size, 0);
 		return err;
 	}
 	c->name = name;
 	(void)rtm_vm_name_mapped(r.addr, c->size, name);
-	c->map = (uintptr_t)r.addr;
-	c->map_len = c->size;
-	c->write = c->exec = c->map;
+	c->write = c->exec = (uintptr_t)r.addr;
 	return 0;
 }
 
@@ -186,6 +148,12 @@ void rtm_code_destroy(rtm_code *c)
 	hdr_size = c->hdr_size;
 	/* FLIP's committed pages were counted as such; DUAL's shared views
 	 * never were. */
-	rtm_code_unmap(c->map, c->map_len, c->mode == RTM_CODE_FLIP ? c->committed : 0);
+	if (c->mode == RTM_CODE_DUAL) {
+		for (int tries = 0; tries < 2 && rtm_os_code_dual_unmap(c->write, c->exec, c->size);
+		     tries++)
+			;
+	} else {
+		rtm_code_unmap(c->exec, c->size, c->committed);
+	}
 	rtm_code_unmap(hdr, hdr_size, hdr_size);
 }

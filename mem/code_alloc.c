@@ -89,8 +89,8 @@ int rtm_code_publish(rtm_code *c, const struct rtm_code_buf *b)
 
 		err = rtm_code_flush(c->exec + c->patch_lo, n);
 		if (!err)
-			err = rtm_mprotect((void *)(c->exec + c->patch_lo), n,
-			                   RTM_PROT_READ | RTM_PROT_EXEC);
+			err = rtm_os_code_protect((void *)(c->exec + c->patch_lo), n,
+			                          RTM_OS_CODE_RX);
 		if (err)
 			return err;
 		rtm_os_code_sync();
@@ -106,8 +106,8 @@ int rtm_code_publish(rtm_code *c, const struct rtm_code_buf *b)
 
 		err = rtm_code_flush(c->exec + from, to - from);
 		if (!err)
-			err = rtm_mprotect((void *)(c->exec + from), to - from,
-			                   RTM_PROT_READ | RTM_PROT_EXEC);
+			err = rtm_os_code_protect((void *)(c->exec + from), to - from,
+			                          RTM_OS_CODE_RX);
 		if (err)
 			return err;
 		rtm_os_code_sync();
@@ -131,7 +131,7 @@ int rtm_code_patch_begin(rtm_code *c, const struct rtm_code_buf *b)
 		return RTM_EINVAL;
 	lo = off & ~(ps - 1);
 	hi = rtm_code_page_up(off + b->size, ps);
-	err = rtm_mprotect((void *)(c->exec + lo), hi - lo, RTM_PROT_READ | RTM_PROT_WRITE);
+	err = rtm_os_code_protect((void *)(c->exec + lo), hi - lo, RTM_OS_CODE_RW);
 	if (err)
 		return err;
 	c->patch_lo = lo;

@@ -1,10 +1,10 @@
 /* Internal: the code region's layout, shared by mem/code*.c.
  *
  * The header is a small reservation of its own. The code lives in one
- * more: in FLIP mode the one view, [exec, exec + size); in DUAL mode both
- * views side by side, the writable one first: [write, write + size) and
- * [exec, exec + size) with exec == write + size, both MAP_SHARED over
- * one memfd.
+ * more: in FLIP mode the one view, [exec, exec + size); in DUAL mode the
+ * two views of one memory object, [write, write + size) and
+ * [exec, exec + size), where sys/code_os.h's backend put them (Linux:
+ * side by side in one reservation, the writable one first).
  *
  * Offsets from the view's start:
  *   used       the bump pointer: [0, used) is allocated
@@ -26,8 +26,6 @@ struct rtm_code {
 	unsigned mode;
 	uintptr_t write, exec;
 	size_t size;
-	uintptr_t map;      /* the code's reservation */
-	size_t map_len;
 	size_t hdr_size;    /* this header's own reservation */
 	size_t used, published, committed;
 	size_t patch_lo, patch_hi;

@@ -1,30 +1,47 @@
-/* Internal: what a code region (mem/code*.c) needs from the OS besides
- * mappings, which go through the hooked calls of <rtmem/sys.h>: a memory
- * object to map twice, and a way to make other threads refetch
- * instructions. Linux: sys/linux/code_os.c. */
+/* Internal: what a code region (mem/code*.c) needs from the OS, one
+ * backend per system (sys/linux/code_os.c, sys/windows/code_os.c): the
+ * DUAL views of one memory object, FLIP's protections, and a way to make
+ * other threads refetch instructions. Reservations, commits and releases
+ * go through the region lifecycle of sys/vm_internal.h; every mapping,
+ * here too, through the hooked entry points. */
 #ifndef RTM_SYS_CODE_OS_H
 #define RTM_SYS_CODE_OS_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #pragma GCC visibility push(hidden)
 
-/* A memfd of n bytes named name, close-on-exec, allowed to be mapped
- * executable where the kernel asks that to be said (MFD_EXEC, Linux
- * 6.3+ with vm.memfd_noexec = 1): its descriptor in *fd, or an RTM_E*
- * (nothing left open). */
-int rtm_os_code_memfd(const char *name, size_t n, int *fd);
+/* DUAL: a memory object of n bytes (page rounded) mapped twice, writable
+ * at *write and executable at *exec, the executable view mapped so that
+ * it can never be made writable, and nothing left open but the views.
+ * n * 2 bytes are counted as reserved (rtm_vm_stats) until
+ * rtm_os_code_dual_unmap. name: best effort (Linux: the memfd's name;
+ * Windows: none). 0, or the first error with nothing left mapped or open
+ * (but what a refusing hook would not give back). Linux: the views lie
+ * side by side in one reservation, exec == write + n. */
+int rtm_os_code_dual_map(const char *name, size_t n, uintptr_t *write, uintptr_t *exec);
 
-/* Seals the memfd against growing, shrinking and new writable mappings
- * (F_SEAL_FUTURE_WRITE, Linux 5.1): mappings made afterwards can never
- * become writable. 0, or RTM_EINVAL where the kernel has no such seal. */
-int rtm_os_code_seal(int fd);
+/* Gives both views back (n as mapped); 0, or the OS's error with what
+ * was not given back still mapped: a second call takes the rest. */
+int rtm_os_code_dual_unmap(uintptr_t write, uintptr_t exec, size_t n);
 
-void rtm_os_code_close(int fd);
+/* FLIP: whether pages of a fresh reservation may become executable at
+ * all (PR_SET_MDWE, SELinux execmem; Windows: arbitrary code guard),
+ * asked of its first page p, reserved and not committed: 0 with p as it
+ * was, or the error (p then possibly committed, not writable: the caller
+ * gives the reservation back). */
+int rtm_os_code_exec_probe(void *p, size_t page);
 
-/* Registers the process for membarrier's SYNC_CORE command, once, where
- * the architecture needs other threads made to refetch
- * (RTM_ARCH_ICACHE_SYNC_CORE); 0 when registered or not needed. */
+/* FLIP: committed pages of the region readable and writable, or
+ * readable and executable; 0 or the OS's error, nothing changed. */
+#define RTM_OS_CODE_RW 1
+#define RTM_OS_CODE_RX 2
+int rtm_os_code_protect(void *p, size_t n, int how);
+
+/* Prepares the process for rtm_os_code_sync, once (Linux: membarrier's
+ * SYNC_CORE registration, where the architecture needs other threads made
+ * to refetch: RTM_ARCH_ICACHE_SYNC_CORE); 0 when ready or not needed. */
 int rtm_os_code_sync_register(void);
 
 /* Every other thread of the process refetches its instructions before it

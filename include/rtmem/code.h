@@ -5,15 +5,15 @@
  * allocated from, written, published, called, patched and reset. No page
  * of it is ever writable and executable at once, in any view:
  *
- *   RTM_CODE_DUAL  one memory object (a memfd) mapped twice: a writable
- *                  view and an executable view. Code is written through
- *                  the one and run at the other; publishing makes no
- *                  mapping change. The writable view is not inherited by
- *                  a forked child (MADV_DONTFORK), and the executable view
- *                  is mapped after the memfd is sealed against new
- *                  writable mappings (F_SEAL_FUTURE_WRITE), so it can never
- *                  be made writable (mprotect is refused), in this process
- *                  or a child.
+ *   RTM_CODE_DUAL  one memory object (a memfd; Windows: a section) mapped
+ *                  twice: a writable view and an executable view. Code is
+ *                  written through the one and run at the other;
+ *                  publishing makes no mapping change. The writable view
+ *                  is not inherited by a forked child (MADV_DONTFORK), and
+ *                  the executable view is mapped after the memfd is sealed
+ *                  against new writable mappings (F_SEAL_FUTURE_WRITE), so
+ *                  it can never be made writable (mprotect is refused), in
+ *                  this process or a child.
  *   RTM_CODE_FLIP  one view, switched from writable to executable page by
  *                  page on publish (mprotect). A publish makes every
  *                  allocation since the previous one executable: they may
@@ -38,10 +38,43 @@
  * registered once per process at the first create; where the kernel lacks
  * it, the architecture's arch/ header says what still holds).
  *
+ * Windows, where it differs:
+ *   DUAL  an unnamed pagefile-backed section (CreateFileMappingW, at most
+ *         PAGE_EXECUTE_READWRITE, SEC_COMMIT: the whole region is charged
+ *         to the commit limit at create; its pages are touched only as
+ *         code is written) mapped read-write, and read-execute with no
+ *         write access, which the system then refuses to make writable
+ *         (VirtualProtect to PAGE_READWRITE or PAGE_EXECUTE_READWRITE is
+ *         ERROR_INVALID_PARAMETER). Where the system has placeholders
+ *         (VirtualAlloc2 and MapViewOfFile3, Windows 10 1803) both views
+ *         lie side by side in one reservation; elsewhere (older Windows,
+ *         Wine 8, which refuses MEM_RESERVE_PLACEHOLDER) the system places
+ *         each (MapViewOfFileEx): the executable view is one range all the
+ *         same, so code in it reaches other code in it with direct
+ *         branches. The section's handle is closed once both views are
+ *         mapped. Windows has no fork, and a process it creates inherits
+ *         no mappings: there is no MADV_DONTFORK to make. Wine 8 does let
+ *         VirtualProtect make the executable view copy-on-write
+ *         (PAGE_EXECUTE_WRITECOPY): a private copy of the page, which
+ *         never reaches the section; rtmem never asks for it.
+ *   FLIP  pages committed read-write as they are allocated, VirtualProtect
+ *         to PAGE_EXECUTE_READ on publish and back to PAGE_READWRITE for a
+ *         patch. Whether the process may have executable pages at all (the
+ *         arbitrary code guard refuses them: RTM_EACCES) is asked at
+ *         create, of the first page, committed read-execute and
+ *         decommitted.
+ *   flags 0  DUAL where the section and its views can be had, else FLIP.
+ *   publish  FlushInstructionCache for the range (rtm_icache_flush), then
+ *         FlushProcessWriteBuffers, the nearest thing to membarrier's
+ *         SYNC_CORE: every processor running a thread of the process takes
+ *         an interrupt, whose return serializes it, so a thread that ran
+ *         the old bytes of patched code fetches the new ones (fresh code,
+ *         never run, needs only the flush on x86 and x64).
+ *
  * A region is managed by one thread at a time (alloc, publish, patch,
  * reset, destroy), as an arena is; the code in it may run on any thread.
- * Every mapping goes through the hooked entry points of <rtmem/sys.h>.
- * Linux only for now.
+ * Every mapping goes through the hooked entry points of <rtmem/sys.h>
+ * (Windows: <rtmem/sys_windows.h>'s, the section and its views too).
  */
 #ifndef RTMEM_CODE_H
 #define RTMEM_CODE_H
@@ -68,7 +101,9 @@ typedef struct rtm_code rtm_code;
  *            kernel refuses is a NULL create, with no fallback.
  *   name     the memfd's name in DUAL mode ("/memfd:name"), the
  *            region's name in /proc/self/maps in FLIP mode; best effort,
- *            default "rtmem-code". */
+ *            default "rtmem-code". Windows: not used (it keeps no names
+ *            for regions, and a named section would be an object other
+ *            processes could open). */
 struct rtm_code_config {
 	size_t reserve;
 	unsigned flags;
@@ -119,7 +154,8 @@ int rtm_code_alloc(rtm_code *c, size_t size, size_t align, struct rtm_code_buf *
  *   other RTM_E*  what the OS answered to the cache maintenance (arm,
  *               riscv64 and mips ask the kernel for it, and a seccomp
  *               filter can refuse that; FLIP flushes before it changes
- *               any protection) or to mprotect (FLIP). */
+ *               any protection) or to mprotect (FLIP; Windows:
+ *               VirtualProtect). */
 int rtm_code_publish(rtm_code *c, const struct rtm_code_buf *b);
 
 /* Makes published code in b writable through b->write again, to patch
@@ -144,7 +180,8 @@ int rtm_code_patch_begin(rtm_code *c, const struct rtm_code_buf *b);
  * until a later reset, new code starting past them, on fresh pages.
  * DUAL: the pages stay resident, up to the most the region has held, and
  * new code overwrites the old in place: the sealed memfd takes no hole
- * punched in it; destroy gives them back. NULL: nothing. */
+ * punched in it (Windows: the section's pages stay committed); destroy
+ * gives them back. NULL: nothing. */
 void rtm_code_reset(rtm_code *c);
 
 /* Makes instructions written to [p, p + n) visible to instruction fetch

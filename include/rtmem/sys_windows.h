@@ -13,9 +13,9 @@
  *                      every one of those rtmem makes, and a hook that
  *                      fails a call is how tests inject faults.
  *
- * No C runtime: the library calls kernel32 only (VirtualAlloc2 and
- * DiscardVirtualMemory are looked up at run time, since older Windows and
- * Wine lack them). Nothing reads or writes GetLastError's value for the
+ * No C runtime: the library calls kernel32 only (VirtualAlloc2,
+ * MapViewOfFile3 and DiscardVirtualMemory are looked up at run time,
+ * since older Windows and Wine lack them). Nothing reads or writes GetLastError's value for the
  * caller: a failed call returns the RTM_E* value its error maps to:
  *
  *   ERROR_NOT_ENOUGH_MEMORY (8), ERROR_OUTOFMEMORY (14),
@@ -53,6 +53,13 @@ extern "C" {
 #define RTM_MEM_RESET      0x00080000u
 #define RTM_PAGE_NOACCESS  0x01u
 #define RTM_PAGE_READWRITE 0x04u
+/* The code region's (<rtmem/code.h>): its views and its section. */
+#define RTM_PAGE_EXECUTE_READ       0x20u
+#define RTM_PAGE_EXECUTE_READWRITE  0x40u
+#define RTM_MEM_PRESERVE_PLACEHOLDER 0x00000002u
+#define RTM_MEM_REPLACE_PLACEHOLDER 0x00004000u
+#define RTM_MEM_RESERVE_PLACEHOLDER 0x00040000u
+#define RTM_SEC_COMMIT              0x08000000u
 
 /* What VirtualQuery tells of the run of pages that holds an address. */
 struct rtm_win_region {
@@ -70,8 +77,10 @@ rtm_mmap_result rtm_sys_virtual_alloc(void *addr, size_t n, unsigned long type,
                                       unsigned long protect);
 
 /* VirtualAlloc2 with one MEM_ADDRESS_REQUIREMENTS parameter: n bytes
- * reserved (type RTM_MEM_RESERVE, maybe | RTM_MEM_COMMIT) at an address
- * aligned to align (a power of two above the allocation granularity).
+ * reserved (type RTM_MEM_RESERVE, maybe | RTM_MEM_COMMIT, or
+ * RTM_MEM_RESERVE | RTM_MEM_RESERVE_PLACEHOLDER for a placeholder) at an
+ * address aligned to align (a power of two, the allocation granularity or
+ * above).
  * Errors: RTM_ENOSYS when neither KernelBase nor kernel32 exports
  * VirtualAlloc2 (Windows before 10 1803); otherwise as the table above. */
 rtm_mmap_result rtm_sys_virtual_alloc_aligned(size_t n, size_t align, unsigned long type,
@@ -88,6 +97,33 @@ int rtm_sys_virtual_free(void *addr, size_t n, unsigned long type);
  * reservations), RTM_ENOMEM. */
 int rtm_sys_virtual_protect(void *addr, size_t n, unsigned long protect, unsigned long *old);
 
+/* CreateFileMappingW of a pagefile-backed section of n bytes, unnamed and
+ * not inheritable: its handle in *section. protect: the most any view may
+ * have, and how the section holds its pages (RTM_PAGE_EXECUTE_READWRITE |
+ * RTM_SEC_COMMIT for the code region: all of them charged to the commit
+ * limit now). Errors: RTM_ENOMEM (the commit limit), RTM_EINVAL. */
+int rtm_sys_section_create(size_t n, unsigned long protect, void **section);
+
+/* CloseHandle of a section: its views keep it. Not a mapping call, so
+ * never hooked. Errors: RTM_EINVAL (not a handle). */
+int rtm_sys_section_close(void *section);
+
+/* A view of n bytes of a section from its start, protected protect
+ * (RTM_PAGE_READWRITE or RTM_PAGE_EXECUTE_READ, within the section's
+ * most). type 0: MapViewOfFileEx at addr, or where the system chooses for
+ * addr NULL (kernel32, everywhere); RTM_MEM_REPLACE_PLACEHOLDER:
+ * MapViewOfFile3 over the placeholder [addr, addr + n), looked up at run
+ * time (Windows 10 1803). Errors: RTM_ENOSYS (no MapViewOfFile3 for a
+ * type other than 0), RTM_EINVAL (a protection other than those two for
+ * type 0; what the system refuses), RTM_ENOMEM. */
+rtm_mmap_result rtm_sys_map_view(void *section, void *addr, size_t n, unsigned long type,
+                                 unsigned long protect);
+
+/* UnmapViewOfFile: the whole view that holds addr; its range becomes
+ * free (a view that replaced a placeholder too). Errors: RTM_EINVAL (no
+ * view there). */
+int rtm_sys_unmap_view(void *addr);
+
 /* VirtualQuery of the run of pages that holds addr. Not a mapping call,
  * so never hooked. Errors: RTM_EINVAL for an address above the user
  * address space. */
@@ -102,6 +138,10 @@ rtm_mmap_result rtm_virtual_alloc_aligned(size_t n, size_t align, unsigned long 
                                           unsigned long protect);
 int rtm_virtual_free(void *addr, size_t n, unsigned long type);
 int rtm_virtual_protect(void *addr, size_t n, unsigned long protect, unsigned long *old);
+int rtm_section_create(size_t n, unsigned long protect, void **section);
+rtm_mmap_result rtm_map_view(void *section, void *addr, size_t n, unsigned long type,
+                             unsigned long protect);
+int rtm_unmap_view(void *addr);
 
 /* A hook table, as on Linux: any member may be NULL (that operation stays
  * the raw call); a hook returns what the rtm_sys_* function would, and
@@ -117,6 +157,11 @@ struct rtm_hooks {
 	int (*virtual_free)(void *ctx, void *addr, size_t n, unsigned long type);
 	int (*virtual_protect)(void *ctx, void *addr, size_t n, unsigned long protect,
 	                       unsigned long *old);
+	/* The code region's sections and views (<rtmem/code.h>, DUAL). */
+	int (*section_create)(void *ctx, size_t n, unsigned long protect, void **section);
+	rtm_mmap_result (*map_view)(void *ctx, void *section, void *addr, size_t n,
+	                            unsigned long type, unsigned long protect);
+	int (*unmap_view)(void *ctx, void *addr);
 	void *ctx; /* passed as the first argument of every hook */
 };
 

@@ -1,11 +1,14 @@
-/* What a code region needs from Linux besides mappings: the memfd its
- * DUAL views share, and membarrier for other threads (sys/code_os.h). */
+/* What a code region needs from Linux (sys/code_os.h): the memfd its
+ * DUAL views share and those views, FLIP's mprotect, and membarrier for
+ * other threads. */
 #include <stdatomic.h>
 
 #include <rtmem/errno.h>
+#include <rtmem/sys.h>
 #include <rtmem/syscall.h>
 
 #include "../code_os.h"
+#include "../vm_internal.h"
 #include "code_flags.h"
 
 static int rtm_code_err(long r)
@@ -13,7 +16,15 @@ static int rtm_code_err(long r)
 	return RTM_SYSCALL_FAILED(r) ? (int)-r : 0;
 }
 
-int rtm_os_code_memfd(const char *name, size_t n, int *fd)
+static void rtm_os_code_close(int fd)
+{
+	(void)rtm_syscall1(RTM_NR_close, fd);
+}
+
+/* A memfd of n bytes named name, close-on-exec, allowed to be mapped
+ * executable where the kernel asks that to be said: its descriptor in
+ * *fd, or an RTM_E* (nothing left open). */
+static int rtm_os_code_memfd(const char *name, size_t n, int *fd)
 {
 	/* MFD_EXEC first: with vm.memfd_noexec = 1 (Linux 6.3+) a memfd
 	 * without it may not be mapped executable. A kernel that does not
@@ -28,8 +39,13 @@ int rtm_os_code_memfd(const char *name, size_t n, int *fd)
 	if (err)
 		return err;
 	/* 32-bit: ftruncate's length is a long, and n (one region's views)
-	 * is below PTRDIFF_MAX. */
+	 * is below PTRDIFF_MAX; where the call is ftruncate64, its high half
+	 * is 0. */
+#if defined(RTM_ARCH_FTRUNCATE_PAIR)
+	err = rtm_code_err(rtm_syscall3(RTM_NR_ftruncate, r, (long)n, 0));
+#else
 	err = rtm_code_err(rtm_syscall2(RTM_NR_ftruncate, r, (long)n));
+#endif
 	if (err) {
 		rtm_os_code_close((int)r);
 		return err;
@@ -38,16 +54,92 @@ int rtm_os_code_memfd(const char *name, size_t n, int *fd)
 	return 0;
 }
 
-int rtm_os_code_seal(int fd)
+/* Seals the memfd against growing, shrinking and new writable mappings
+ * (F_SEAL_FUTURE_WRITE, Linux 5.1): mappings made afterwards can never
+ * become writable. 0, or RTM_EINVAL where the kernel has no such seal. */
+static int rtm_os_code_seal(int fd)
 {
 	return rtm_code_err(rtm_syscall3(RTM_NR_fcntl, fd, RTM_F_ADD_SEALS,
 	                                 RTM_F_SEAL_SHRINK | RTM_F_SEAL_GROW |
 	                                         RTM_F_SEAL_FUTURE_WRITE));
 }
 
-void rtm_os_code_close(int fd)
+/* Gives a reservation back, with one more try when a hook refuses, as
+ * the arena does. */
+static int rtm_os_code_unmap(void *p, size_t len)
 {
-	(void)rtm_syscall1(RTM_NR_close, fd);
+	int err = rtm_vm_release_mapped(p, len, 0);
+
+	return err ? rtm_vm_release_mapped(p, len, 0) : 0;
+}
+
+/* The memfd mapped writable, then (once sealed against new writable
+ * mappings) executable beside it, in one reservation. The writable view
+ * is not inherited by a forked child. */
+int rtm_os_code_dual_map(const char *name, size_t n, uintptr_t *write, uintptr_t *exec)
+{
+	size_t len;
+	rtm_mmap_result r, v;
+	int fd, err;
+
+	if (__builtin_mul_overflow(n, (size_t)2, &len))
+		return RTM_ENOMEM;
+	err = rtm_os_code_memfd(name, n, &fd);
+	if (err)
+		return err;
+	r = rtm_reserve(0, len, 0);
+	err = r.err;
+	if (!err) {
+		v = rtm_mmap(r.addr, n, RTM_PROT_READ | RTM_PROT_WRITE,
+		             RTM_MAP_SHARED | RTM_MAP_FIXED, fd, 0);
+		err = v.err;
+	}
+	if (!err)
+		err = rtm_madvise(r.addr, n, RTM_MADV_DONTFORK);
+	/* A kernel before 5.1 has no such seal: the executable view is then
+	 * kept from being made writable by nothing but its protection. */
+	if (!err) {
+		err = rtm_os_code_seal(fd);
+		if (err == RTM_EINVAL)
+			err = 0;
+	}
+	if (!err) {
+		v = rtm_mmap((char *)r.addr + n, n, RTM_PROT_READ | RTM_PROT_EXEC,
+		             RTM_MAP_SHARED | RTM_MAP_FIXED, fd, 0);
+		err = v.err;
+	}
+	/* The mappings keep the memfd; no descriptor stays open. */
+	rtm_os_code_close(fd);
+	if (err) {
+		if (!r.err)
+			(void)rtm_os_code_unmap(r.addr, len);
+		return err;
+	}
+	*write = (uintptr_t)r.addr;
+	*exec = (uintptr_t)r.addr + n;
+	return 0;
+}
+
+/* One reservation holds both views: one release. */
+int rtm_os_code_dual_unmap(uintptr_t write, uintptr_t exec, size_t n)
+{
+	(void)exec;
+	return rtm_vm_release_mapped((void *)write, n * 2, 0);
+}
+
+/* An mprotect to executable and back: refused where the kernel refuses
+ * exec gain. */
+int rtm_os_code_exec_probe(void *p, size_t page)
+{
+	int err = rtm_mprotect(p, page, RTM_PROT_READ | RTM_PROT_EXEC);
+
+	return err ? err : rtm_mprotect(p, page, RTM_PROT_NONE);
+}
+
+int rtm_os_code_protect(void *p, size_t n, int how)
+{
+	return rtm_mprotect(p, n, RTM_PROT_READ | (how == RTM_OS_CODE_RX ? RTM_PROT_EXEC
+	                                                                 : RTM_PROT_WRITE));
 }
 
 /* The membarrier command every publish issues, once registered: 0 not

@@ -4,17 +4,31 @@
 
 #include "win.h"
 
+/* Arbitrary code guard's refusal of executable memory (Windows 10 1607);
+ * mingw's headers may not have it. */
+#define RTM_ERROR_DYNAMIC_CODE_BLOCKED 1655
+
 int rtm_win_error(unsigned long e)
 {
 	switch (e) {
 	case ERROR_NOT_ENOUGH_MEMORY:
 	case ERROR_OUTOFMEMORY:
 	case ERROR_COMMITMENT_LIMIT: return RTM_ENOMEM;
-	case ERROR_ACCESS_DENIED: return RTM_EACCES;
+	case ERROR_ACCESS_DENIED:
+	case RTM_ERROR_DYNAMIC_CODE_BLOCKED: return RTM_EACCES;
 	case ERROR_PRIVILEGE_NOT_HELD: return RTM_EPERM;
 	case ERROR_PROC_NOT_FOUND: return RTM_ENOSYS;
 	default: return RTM_EINVAL; /* ERROR_INVALID_PARAMETER, _ADDRESS, the rest */
 	}
+}
+
+static rtm_mmap_result rtm_win_refused(int err)
+{
+	rtm_mmap_result r;
+
+	r.addr = 0;
+	r.err = err;
+	return r;
 }
 
 static rtm_mmap_result rtm_win_result(void *p)
@@ -52,27 +66,48 @@ struct rtm_mem_extended_parameter {
 typedef void *(WINAPI *rtm_virtual_alloc2_fn)(HANDLE, void *, SIZE_T, ULONG, ULONG,
                                               struct rtm_mem_extended_parameter *, ULONG);
 
-/* KernelBase first: Wine 8 exports VirtualAlloc2 from there only. NULL
- * where no module has it; looked up once (racing first callers find the
- * same address, so relaxed is enough). */
-static rtm_virtual_alloc2_fn rtm_virtual_alloc2(void)
+typedef void *(WINAPI *rtm_map_view3_fn)(HANDLE, HANDLE, void *, ULONG64, SIZE_T, ULONG, ULONG,
+                                          struct rtm_mem_extended_parameter *, ULONG);
+
+/* What KernelBase or kernel32 exports as name (KernelBase first: Wine 8
+ * exports VirtualAlloc2 and MapViewOfFile3 from there only), NULL where
+ * neither has it; looked up once per function (racing first callers find
+ * the same address, so relaxed is enough). */
+struct rtm_win_lookup {
+	_Atomic int looked;
+	void (*_Atomic fn)(void);
+};
+
+static void (*rtm_win_find(struct rtm_win_lookup *l, const char *name))(void)
 {
-	static _Atomic int looked;
-	static rtm_virtual_alloc2_fn _Atomic fn;
 	static const char *const modules[] = { "kernelbase.dll", "kernel32.dll" };
 
-	if (!atomic_load_explicit(&looked, memory_order_acquire)) {
-		rtm_virtual_alloc2_fn f = 0;
+	if (!atomic_load_explicit(&l->looked, memory_order_acquire)) {
+		void (*f)(void) = 0;
 
 		for (unsigned i = 0; i < 2 && !f; i++) {
 			HMODULE m = GetModuleHandleA(modules[i]);
 			if (m)
-				f = (rtm_virtual_alloc2_fn)(void (*)(void))GetProcAddress(m, "VirtualAlloc2");
+				f = (void (*)(void))GetProcAddress(m, name);
 		}
-		atomic_store_explicit(&fn, f, memory_order_relaxed);
-		atomic_store_explicit(&looked, 1, memory_order_release);
+		atomic_store_explicit(&l->fn, f, memory_order_relaxed);
+		atomic_store_explicit(&l->looked, 1, memory_order_release);
 	}
-	return atomic_load_explicit(&fn, memory_order_relaxed);
+	return atomic_load_explicit(&l->fn, memory_order_relaxed);
+}
+
+static rtm_virtual_alloc2_fn rtm_virtual_alloc2(void)
+{
+	static struct rtm_win_lookup l;
+
+	return (rtm_virtual_alloc2_fn)rtm_win_find(&l, "VirtualAlloc2");
+}
+
+static rtm_map_view3_fn rtm_map_view3(void)
+{
+	static struct rtm_win_lookup l;
+
+	return (rtm_map_view3_fn)rtm_win_find(&l, "MapViewOfFile3");
 }
 
 rtm_mmap_result rtm_sys_virtual_alloc_aligned(size_t n, size_t align, unsigned long type,
@@ -82,13 +117,8 @@ rtm_mmap_result rtm_sys_virtual_alloc_aligned(size_t n, size_t align, unsigned l
 	struct rtm_mem_address_requirements req;
 	struct rtm_mem_extended_parameter param;
 
-	if (!alloc2) {
-		rtm_mmap_result r;
-
-		r.addr = 0;
-		r.err = RTM_ENOSYS;
-		return r;
-	}
+	if (!alloc2)
+		return rtm_win_refused(RTM_ENOSYS);
 	req.lowest_starting_address = 0;
 	req.highest_ending_address = 0;
 	req.alignment = align;
@@ -111,6 +141,51 @@ int rtm_sys_virtual_protect(void *addr, size_t n, unsigned long protect, unsigne
 	if (old)
 		*old = was;
 	return 0;
+}
+
+int rtm_sys_section_create(size_t n, unsigned long protect, void **section)
+{
+	/* The size's high half: 0 where size_t has 32 bits. */
+	HANDLE h = CreateFileMappingW(INVALID_HANDLE_VALUE, 0, protect,
+	                              (DWORD)((unsigned long long)n >> 32), (DWORD)n, 0);
+
+	if (!h)
+		return rtm_win_error(GetLastError());
+	*section = h;
+	return 0;
+}
+
+int rtm_sys_section_close(void *section)
+{
+	return CloseHandle(section) ? 0 : rtm_win_error(GetLastError());
+}
+
+rtm_mmap_result rtm_sys_map_view(void *section, void *addr, size_t n, unsigned long type,
+                                 unsigned long protect)
+{
+	rtm_map_view3_fn map3;
+
+	if (type == 0) {
+		/* MapViewOfFileEx takes an access, not a protection; the
+		 * executable view gets no write access, so that it can never
+		 * be made writable. */
+		DWORD access = protect == PAGE_READWRITE     ? FILE_MAP_WRITE :
+		               protect == PAGE_EXECUTE_READ ? FILE_MAP_READ | FILE_MAP_EXECUTE :
+		                                              0;
+
+		if (!access)
+			return rtm_win_refused(RTM_EINVAL);
+		return rtm_win_result(MapViewOfFileEx(section, access, 0, 0, n, addr));
+	}
+	map3 = rtm_map_view3();
+	if (!map3)
+		return rtm_win_refused(RTM_ENOSYS);
+	return rtm_win_result(map3(section, GetCurrentProcess(), addr, 0, n, type, protect, 0, 0));
+}
+
+int rtm_sys_unmap_view(void *addr)
+{
+	return UnmapViewOfFile(addr) ? 0 : rtm_win_error(GetLastError());
 }
 
 int rtm_sys_virtual_query(const void *addr, struct rtm_win_region *out)

@@ -62,7 +62,10 @@ static int p_protect(void *ctx, void *addr, size_t n, unsigned long protect, uns
 	return rtm_sys_virtual_protect(addr, n, protect, old);
 }
 
-static const struct rtm_hooks pass_through = { p_alloc, p_alloc_aligned, p_free, p_protect, NULL };
+static const struct rtm_hooks pass_through = { .virtual_alloc = p_alloc,
+	                                       .virtual_alloc_aligned = p_alloc_aligned,
+	                                       .virtual_free = p_free,
+	                                       .virtual_protect = p_protect };
 
 enum { W_SYS, W_HOOKED, W_TABLE, W_COUNT };
 
@@ -475,7 +478,7 @@ static int count_free(void *ctx, void *addr, size_t n, unsigned long type)
 	return rtm_sys_virtual_free(addr, n, type);
 }
 
-static const struct rtm_hooks free_only = { NULL, NULL, count_free, NULL, NULL };
+static const struct rtm_hooks free_only = { .virtual_free = count_free };
 
 /* rtm_set_hooks returns the table it replaces: NULL at first, the same
  * table when it is set twice, and that table for NULL, which puts the

@@ -24,6 +24,10 @@
  *    from the emulated /proc/self/maps (the probes cannot see it at all).
  * qemu-i386 alone: once a signal sent by another thread has been handled,
  * pthread_join fails with EDEADLK, in a program with no rtmem code too.
+ * qemu-hppa alone: page 0 is mapped (execute only, "0-1000 --xp" in
+ * /proc/self/maps of a static glibc program), qemu's stand-in for the
+ * gateway page, which Linux keeps in the kernel's own space: a call on
+ * NULL meets that page, not a hole.
  * With guest pages larger than the host's (qemu-sparc64: 8 KiB pages on
  * this x86_64 host's 4 KiB, checked with static glibc programs under
  * qemu-sparc64 against the same calls natively and under qemu-aarch64):

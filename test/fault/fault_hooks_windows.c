@@ -91,6 +91,42 @@ static int f_protect(void *ctx, void *addr, size_t n, unsigned long protect, uns
 	               rtm_sys_virtual_protect(addr, n, protect, old);
 }
 
+/* The code region's section: the commit limit (SEC_COMMIT charges it
+ * all). */
+static const struct fault_errs section = { 1, { RTM_ENOMEM } };
+/* A view: no address space, or no room at the placeholder's address. */
+static const struct fault_errs view = { 2, { RTM_ENOMEM, RTM_EINVAL } };
+/* UnmapViewOfFile: no view there. */
+static const struct fault_errs unmap = { 1, { RTM_EINVAL } };
+
+static int f_section(void *ctx, size_t n, unsigned long protect, void **out)
+{
+	struct fault_plan *p = ctx;
+
+	return fault_now_as(p, FAULT_OTHER, 0, n, &section) ? p->err :
+	                                                      rtm_sys_section_create(n, protect, out);
+}
+
+static rtm_mmap_result f_map(void *ctx, void *s, void *addr, size_t n, unsigned long type,
+                             unsigned long protect)
+{
+	struct fault_plan *p = ctx;
+	rtm_mmap_result r = { 0, 0 };
+
+	if (fault_now_as(p, FAULT_RESERVE, addr, n, &view)) {
+		r.err = p->err;
+		return r;
+	}
+	return rtm_sys_map_view(s, addr, n, type, protect);
+}
+
+static int f_unmap(void *ctx, void *addr)
+{
+	struct fault_plan *p = ctx;
+
+	return fault_now_as(p, FAULT_RELEASE, addr, 0, &unmap) ? p->err : rtm_sys_unmap_view(addr);
+}
+
 static struct rtm_hooks fault_table;
 static const struct rtm_hooks *fault_prev;
 static int fault_installed;
@@ -112,6 +148,9 @@ void fault_install(struct fault_plan *plan, int mode, unsigned fail_at, unsigned
 	fault_table.virtual_alloc_aligned = f_aligned;
 	fault_table.virtual_free = f_free;
 	fault_table.virtual_protect = f_protect;
+	fault_table.section_create = f_section;
+	fault_table.map_view = f_map;
+	fault_table.unmap_view = f_unmap;
 	fault_table.ctx = plan;
 	fault_log_start(plan);
 	fault_prev = rtm_set_hooks(&fault_table);

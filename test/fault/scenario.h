@@ -50,10 +50,8 @@ static inline int clean_run(void)
 extern const struct scenario stack_scenarios[];
 extern const unsigned stack_scenario_count;
 
-#if !defined(_WIN32)
-/* code_scenarios.c: <rtmem/code.h>'s (Linux only, as the code region). */
+/* code_scenarios.c: <rtmem/code.h>'s. */
 extern const struct scenario code_scenarios[];
 extern const unsigned code_scenario_count;
-#endif
 
 #endif

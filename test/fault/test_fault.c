@@ -7,8 +7,8 @@
  * process: win_suite.h). On Windows every scenario runs twice, with
  * VirtualAlloc2 and as a system without it (fault_hooks.h). The region
  * and arena scenarios are here, the stack pool's in stack_scenarios.c,
- * the code region's (Linux only) in code_scenarios.c. On Linux no mapping
- * may be writable and executable at once, after any run or cleanup. */
+ * the code region's in code_scenarios.c. No mapping may be writable and
+ * executable at once, after any run or cleanup. */
 #define _GNU_SOURCE
 #include <stdio.h>
 #include <stdlib.h>
@@ -442,27 +442,21 @@ static void list_scenarios(void)
 		all_scenarios[n_scenarios++] = &scenarios[i];
 	for (unsigned i = 0; i < stack_scenario_count && n_scenarios < MAX_SCENARIOS; i++)
 		all_scenarios[n_scenarios++] = &stack_scenarios[i];
-#if !defined(_WIN32)
 	for (unsigned i = 0; i < code_scenario_count && n_scenarios < MAX_SCENARIOS; i++)
 		all_scenarios[n_scenarios++] = &code_scenarios[i];
-#endif
 }
 
 /* --- the driver ------------------------------------------------------- */
 
 static unsigned fault_points_mode[FAULT_MODES];
 
-/* Linux: W^X, whatever was failed, with the scenario's objects still
- * there (after its run) and gone (after its cleanup). */
+/* W^X, whatever was failed, with the scenario's objects still there
+ * (after its run) and gone (after its cleanup). */
 static void assert_no_wx(struct maps_snapshot m, const struct scenario *sc, unsigned fail_at,
                          const char *when)
 {
-#if defined(_WIN32)
-	(void)m, (void)sc, (void)fail_at, (void)when;
-#else
 	ck_assert_msg(m.wx == 0, "%s, fault at call %u: %zu mappings writable and executable %s",
 	              sc->name, fail_at, m.wx, when);
-#endif
 }
 
 static void run_once(const struct scenario *sc, int mode, unsigned fail_at,
@@ -476,9 +470,7 @@ static void run_once(const struct scenario *sc, int mode, unsigned fail_at,
 	fault_install(plan, mode, fail_at, fail_at);
 	sc->run(&state);
 	fault_remove();
-#if !defined(_WIN32)
 	assert_no_wx(maps_snapshot(), sc, fail_at, "after the run");
-#endif
 	sc->cleanup(&state);
 }
 

@@ -48,4 +48,37 @@ static inline size_t stack_bytes(const struct rtm_stack *s)
 	return (size_t)((char *)s->hi - (char *)s->lo);
 }
 
+/* The n bytes nearest the stack's start of use: [hi - n, hi), or
+ * [lo, lo + n) on hppa, where stacks grow up. */
+static inline char *use_start(const struct rtm_stack *s, size_t n)
+{
+#if defined(__hppa__)
+	(void)n;
+	return (char *)s->lo;
+#else
+	return (char *)s->hi - n;
+#endif
+}
+
+/* The byte farthest from the start of use: lo, or hi - 1 on hppa. */
+static inline char *use_far_end(const struct rtm_stack *s)
+{
+#if defined(__hppa__)
+	return (char *)s->hi - 1;
+#else
+	return (char *)s->lo;
+#endif
+}
+
+/* The first byte of the g-th guard page beyond the end s grows toward
+ * (g from 1, nearest first): below lo, or above hi on hppa. */
+static inline const char *guard_page(const struct rtm_stack *s, size_t g)
+{
+#if defined(__hppa__)
+	return (const char *)s->hi + (g - 1) * page_size();
+#else
+	return (const char *)s->lo - g * page_size();
+#endif
+}
+
 #endif
