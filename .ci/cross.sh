@@ -5,6 +5,8 @@
 # per architecture and a total.
 #
 # usage: .ci/cross.sh [ARCH...]      default: all of them
+#        .ci/cross.sh --freestanding  the targets without a C library
+#                                     (cross/ARCH.ini: libc = false)
 #        BUILDTYPE=release .ci/cross.sh aarch64
 set -euo pipefail
 
@@ -18,7 +20,12 @@ cd "$(dirname "$0")/.."
 # 19-38 (several runs on a loaded machine).
 all=(i386 aarch64 arm arm-thumb riscv64 powerpc ppc64 ppc64le s390x mips64el mips64r6el hppa
 	m68k sparc64 riscv32 aarch64_be sh4 alpha)
-if [ $# -gt 0 ]; then archs=("$@"); else archs=("${all[@]}"); fi
+if [ "${1:-}" = --freestanding ]; then
+	archs=()
+	for a in "${all[@]}"; do
+		grep -qE '^libc *= *false' "cross/$a.ini" && archs+=("$a")
+	done
+elif [ $# -gt 0 ]; then archs=("$@"); else archs=("${all[@]}"); fi
 buildtype=${BUILDTYPE:-debugoptimized}
 
 summary=()

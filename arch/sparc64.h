@@ -83,14 +83,11 @@ static inline long rtm_syscall6(long nr, long a1, long a2, long a3, long a4, lon
  * flush_icache_range does the same loop where the cache needs it).
  * The flush goes by the address the code runs at: it is the I-cache's
  * view that must learn of the stores. The writable alias of a DUAL region
- * must have the same cache colour as the executable view (UltraSPARC I
- * and II index their data cache with more bits than a page has): Linux
- * refuses, on every sparc64, a MAP_FIXED shared mapping whose address and
- * file offset differ modulo SHMLBA (16 KiB) with EINVAL, so a DUAL region
- * is refused rather than left stale. rtmem places DUAL's views only page
- * aligned: on a real sparc64 kernel DUAL works only where the reservation
- * and the size happen to be 16 KiB multiples, and flags 0 falls back to
- * FLIP otherwise (qemu-user does not enforce colours).
+ * must have the same cache colour as the executable view: Linux refuses,
+ * on every sparc64, a MAP_FIXED shared mapping whose address and file
+ * offset differ modulo SHMLBA (16 KiB, fixed for UltraSPARC I and II,
+ * whose data cache is indexed by more bits than a page has) with EINVAL.
+ * RTM_ARCH_SHMLBA: sys/linux/code_os.c places both views on that boundary.
  * The inline answers 0: there is no kernel to answer, and FLUSH reports
  * nothing.
  *
@@ -103,6 +100,7 @@ static inline long rtm_syscall6(long nr, long a1, long a2, long a3, long a4, lon
  * aarch64's exception returns do: RTM_ARCH_ICACHE_SYNC_CORE 0, and keeping
  * threads out of code while it is patched is the caller's part.
  */
+#define RTM_ARCH_SHMLBA 0x4000
 #define RTM_ARCH_ICACHE_SYNC_CORE 0
 
 #include <stddef.h>
