@@ -154,7 +154,9 @@ static inline long rtm_syscall5(long nr, long a1, long a2, long a3, long a4, lon
  * region's writable view can be one, and its dirty lines would stay in
  * the copy-back data cache. So each page of the range is read at that
  * address first (4096-byte steps: no m68k page is smaller; the executable
- * view is readable).
+ * view is readable). A DUAL alias has no cache colour to keep: the 68040's
+ * and 68060's caches (4 ways of 1 and 2 KiB) are indexed within a page,
+ * and Linux keeps m68k's SHMLBA at the page size: no RTM_ARCH_SHMLBA.
  * The inline answers the kernel's 0 or -errno (EINVAL for a range that is
  * not mapped; a seccomp filter's refusal), which rtm_code_publish
  * reports.
