@@ -1,4 +1,4 @@
-/* aarch64 Linux system calls (the asm-generic syscall table).
+/* aarch64 and aarch64_be Linux system calls (the asm-generic syscall table).
  *
  *   instruction  svc #0
  *   number       x8
@@ -6,11 +6,19 @@
  *   return       x0; -4095..-1 is -errno
  *   clobbers     memory only: the kernel preserves every other register
  *   quirks       the kernel may run with 4, 16 or 64 KiB pages: never assume 4096
+ *                aarch64_be: data is big-endian, instructions stay
+ *                little-endian (what writes machine code must know); the
+ *                system calls, their numbers and this header's code are
+ *                the same for both.
  */
 #ifndef RTM_ARCH_AARCH64_H
 #define RTM_ARCH_AARCH64_H
 
+#if defined(__AARCH64EB__)
+#define RTM_ARCH_NAME "aarch64_be"
+#else
 #define RTM_ARCH_NAME "aarch64"
+#endif
 
 #include "generic_nr.h"
 

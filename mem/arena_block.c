@@ -12,15 +12,18 @@ size_t rtm_arena_round_up(size_t n, size_t to)
 
 /* n rounded up to a multiple of step, 0 if that overflows. A commit step
  * is only rounded to whole pages, so it need not be a power of two: this
- * takes a remainder. 32-bit arm without a divide instruction would make
- * the compiler call libgcc's __aeabi_uidivmod, which the core may not
- * need, so there the remainder comes from shift-and-subtract. This runs
+ * takes a remainder. 32-bit arm without a divide instruction, and sh4,
+ * alpha and PA-RISC (no divide instruction at all) would make the
+ * compiler call libgcc's __aeabi_uidivmod, __udivsi3_i4i, __remqu or the
+ * millicode $$remU, which the core may not need, so there the remainder
+ * comes from shift-and-subtract. This runs
  * once per commit, a path that ends in a system call anyway. */
 static size_t rtm_round_up_steps(size_t n, size_t step)
 {
 	size_t rem;
 
-#if defined(__arm__) && !defined(__ARM_ARCH_EXT_IDIV__)
+#if (defined(__arm__) && !defined(__ARM_ARCH_EXT_IDIV__)) || defined(__sh__) || \
+        defined(__alpha__) || defined(__hppa__)
 	rem = 0;
 	for (int bit = (int)(sizeof(size_t) * 8) - 1; bit >= 0; bit--) {
 		/* rem < step <= PTRDIFF_MAX, so the shift cannot carry out. */

@@ -24,7 +24,7 @@ static void rtm_stack_hand_out(struct rtm_stack_pool *p, struct rtm_stack_chunk 
 
 	out->lo = (void *)lo;
 	out->hi = (void *)hi;
-	out->sp = (void *)(RTM_STACK_GROWS_UP ? lo : hi);
+	out->sp = (void *)(RTM_STACK_GROWS_UP ? lo + RTM_STACK_UP_FRAME : hi);
 #if defined(RTM_VALGRIND)
 	c->vg_id[i] = VALGRIND_STACK_REGISTER(lo, hi);
 #endif

@@ -30,8 +30,16 @@
 
 #if defined(__hppa__)
 #define RTM_STACK_GROWS_UP 1
+/* A function finds its caller's frame marker (where it keeps its return
+ * pointer, at -20, and the previous sp, at -4) and argument words below
+ * the sp it is called with: 48 bytes, in a frame of the ABI's 64-byte
+ * alignment. A stack's first call needs that room inside the stack, so
+ * sp starts that far above lo (glibc's makecontext and clone do the
+ * same). */
+#define RTM_STACK_UP_FRAME 64
 #else
 #define RTM_STACK_GROWS_UP 0
+#define RTM_STACK_UP_FRAME 0
 #endif
 
 /* Slots per chunk: one bit each in a machine word. */

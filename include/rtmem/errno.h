@@ -14,7 +14,11 @@
 #define RTM_ENOENT  2
 #define RTM_EINTR   4
 #define RTM_EBADF   9
+#if defined(__alpha__)
+#define RTM_EAGAIN  35
+#else
 #define RTM_EAGAIN  11
+#endif
 #define RTM_ENOMEM  12
 #define RTM_EACCES  13
 #define RTM_EFAULT  14
@@ -30,6 +34,19 @@
 #define RTM_ENOSYS     89
 #define RTM_EOVERFLOW  79
 #define RTM_EOPNOTSUPP 122
+#elif defined(__alpha__)
+#define RTM_ENOSYS     78
+#define RTM_EOVERFLOW  112
+#define RTM_EOPNOTSUPP 45
+#elif defined(__hppa__)
+#define RTM_ENOSYS     251
+#define RTM_EOVERFLOW  72
+#define RTM_EOPNOTSUPP 223
+#elif defined(__sparc__)
+/* SunOS's numbers past 34 */
+#define RTM_ENOSYS     90
+#define RTM_EOVERFLOW  92
+#define RTM_EOPNOTSUPP 45
 #else
 #define RTM_ENOSYS     38
 #define RTM_EOVERFLOW  75

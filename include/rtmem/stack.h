@@ -67,8 +67,12 @@ struct rtm_stack_config {
 #define RTM_STACK_ZERO 0x1u
 
 /* The usable bytes [lo, hi), page aligned, and the initial stack pointer:
- * hi where stacks grow down, lo where they grow up (hppa). Page aligned,
- * which meets every supported ABI's stack alignment. */
+ * hi where stacks grow down; where they grow up (hppa) lo + 64, above the
+ * 64-byte frame (frame marker and argument words) that a function called
+ * with sp finds below it. Both meet every supported ABI's stack alignment
+ * (hppa's is 64 bytes). An address, not a register value: sparc64's %sp
+ * holds an address less 2047 (its stack bias), and a first frame there
+ * needs its 176-byte save area below it. */
 struct rtm_stack {
 	void *lo, *hi;
 	void *sp;

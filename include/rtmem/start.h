@@ -20,9 +20,11 @@
  *
  * What it defines (external symbols, hence the one-TU rule):
  *   _start       in top-level asm: clears what the ABI wants cleared, sets
- *                up the global pointer where the ABI has one (riscv64 gp,
- *                ppc64le TOC, mips64 $gp), aligns the stack and calls
- *                rtm_start_c with the kernel's initial stack pointer.
+ *                up the global pointer where the ABI has one (riscv gp,
+ *                ppc64le TOC, mips64 $gp, alpha $gp; ppc64's ELFv1 kernel
+ *                loads the TOC from _start's descriptor), aligns the stack
+ *                and calls rtm_start_c with the kernel's initial stack
+ *                pointer.
  *   rtm_start_c  reads argc, argv, envp and the auxiliary vector from that
  *                stack, hands the auxv to rtm_set_auxv() (<rtmem/vm.h>, so
  *                rtm_page_size() is exact from the first call), calls main
@@ -41,7 +43,8 @@
  *   rtm_write_str(fd, s)    rtm_write_all of a NUL-terminated string
  *   rtm_auxv_from_envp(envp)  the auxiliary vector that follows envp
  *
- * The initial stack, as the kernel leaves it on every architecture here:
+ * The initial stack, as the kernel leaves it on every architecture here
+ * (hppa: at argv - 1, below sp, as its stack grows up):
  *   sp -> argc, argv[0] .. argv[argc-1], NULL, envp[..], NULL, auxv pairs
  *         (a_type, a_val) .. ending with AT_NULL (0).
  */
@@ -192,8 +195,8 @@ __asm__(RTM_START_HEAD
         "	udf #0\n"
         RTM_START_TAIL);
 #undef RTM_START_ISA
-#elif defined(__riscv) && __riscv_xlen == 64
-/* gp must hold __global_pointer$ before any C code runs: the linker relaxes
+#elif defined(__riscv)
+/* riscv64 and riscv32 alike. gp must hold __global_pointer$ before any C code runs: the linker relaxes
  * accesses near it into gp-relative ones. norelax, or the load of gp would
  * itself be relaxed into "mv gp, gp". */
 __asm__(RTM_START_HEAD
@@ -207,7 +210,7 @@ __asm__(RTM_START_HEAD
         "	call rtm_start_c\n"
         "	unimp\n"
         RTM_START_TAIL);
-#elif defined(__powerpc64__) && defined(__LITTLE_ENDIAN__)
+#elif defined(__powerpc64__) && _CALL_ELF == 2
 /* ELFv2: the kernel enters with r12 = _start, the same contract as a global
  * entry point, so the TOC pointer (r2) is computed from it. The caller's
  * minimal frame is 32 bytes with a back chain word, here 0 (outermost). The
@@ -222,6 +225,45 @@ __asm__(RTM_START_HEAD
         "	stdu 0, -32(1)\n"
         "	bl rtm_start_c\n"
         "	nop\n"
+        "	trap\n"
+        RTM_START_TAIL);
+#elif defined(__powerpc64__)
+/* ELFv1 (big-endian ppc64): a function's symbol names its descriptor in
+ * .opd (entry address, TOC pointer, environment), and so does the ELF
+ * entry point: the kernel loads r2 from _start's descriptor and jumps to
+ * the entry, so the TOC is set already. The caller's minimal frame is 112
+ * bytes: 48 of linkage (back chain 0 here) and the 8-doubleword parameter
+ * save area, which ELFv1 callees may write even for one argument. */
+__asm__(".pushsection .opd,\"aw\"\n"
+        ".balign 8\n"
+        ".globl _start\n"
+        ".type _start,@function\n"
+        "_start:\n"
+        "	.quad .L.rtm_start, .TOC.@tocbase, 0\n"
+        ".popsection\n"
+        ".pushsection .text._start,\"ax\",%progbits\n"
+        ".balign 4\n"
+        ".L.rtm_start:\n"
+        "	mr 3, 1\n"
+        "	clrrdi 1, 1, 4\n"
+        "	li 0, 0\n"
+        "	stdu 0, -112(1)\n"
+        "	bl rtm_start_c\n"
+        "	nop\n"
+        "	trap\n"
+        ".size _start,.-.L.rtm_start\n"
+        ".popsection\n");
+#elif defined(__powerpc__)
+/* 32-bit SysV: the caller's minimal frame is 16 bytes, its first word the
+ * back chain (0: outermost) and its second the word where the callee saves
+ * its return address. */
+__asm__(RTM_START_HEAD
+        "_start:\n"
+        "	mr 3, 1\n"
+        "	clrrwi 1, 1, 4\n"
+        "	li 0, 0\n"
+        "	stwu 0, -16(1)\n"
+        "	bl rtm_start_c\n"
         "	trap\n"
         RTM_START_TAIL);
 #elif defined(__s390x__)
@@ -261,6 +303,96 @@ __asm__(RTM_START_HEAD
         "	nop\n"
         "	break\n"
         ".set pop\n"
+        RTM_START_TAIL);
+#elif defined(__sh__)
+/* r4 is the first argument; the SH ABI wants sp 4-aligned, 8 for doubles.
+ * r14 = 0 ends the frame chain. rtm_start_c's address comes from the
+ * literal pool (a static, non-PIE link: its final address). The call's
+ * delay slot does the clearing; sleep (privileged) traps if it returns. */
+__asm__(RTM_START_HEAD
+        "_start:\n"
+        "	mov r15, r4\n"
+        "	mov #-8, r0\n"
+        "	and r0, r15\n"
+        "	mov.l 1f, r1\n"
+        "	jsr @r1\n"
+        "	mov #0, r14\n"
+        "	sleep\n"
+        "	.balign 4\n"
+        "1:	.long rtm_start_c\n"
+        RTM_START_TAIL);
+#elif defined(__alpha__)
+/* Every function derives $gp from its own address in $27, and _start has
+ * none: br puts the address of 1 in $gp, and ldgp (ldah/lda with gpdisp
+ * relocations against that label) turns it into the global pointer before
+ * anything reaches a global. jsr to a symbol loads $27 from the GOT, so
+ * rtm_start_c's own ldgp works. $15 (the frame pointer) = 0 ends the frame
+ * chain; the stack is kept 16-aligned. halt is privileged: a SIGILL if
+ * rtm_start_c ever returned. */
+__asm__(RTM_START_HEAD
+        "_start:\n"
+        "	br $29, 1f\n"
+        "1:	ldgp $29, 0($29)\n"
+        "	mov $30, $16\n"
+        "	bic $30, 15, $30\n"
+        "	mov $31, $15\n"
+        "	jsr $26, rtm_start_c\n"
+        "	call_pal 0\n"
+        RTM_START_TAIL);
+#elif defined(__hppa__)
+/* The stack grows up, and the kernel hands over argc in r25 and argv in
+ * r24 rather than at sp: the table starts one word below argv, which is
+ * what rtm_start_c reads. dp (r27) must hold $global$, the base the
+ * linker resolves data accesses against; in a static link it turns the
+ * PIC library's linkage-table accesses (through r19) into dp-relative
+ * ones too, so r19 needs nothing. A callee keeps its return pointer at
+ * -20 and the previous sp at -4 below the sp it is called with, in the
+ * caller's frame: 64 bytes of frame here, whose previous-sp word is 0,
+ * the end of the frame chain. */
+__asm__(RTM_START_HEAD
+        "_start:\n"
+        "	ldil L%$global$, %dp\n"
+        "	ldo R%$global$(%dp), %dp\n"
+        "	ldo -4(%r24), %r26\n"
+        "	ldo 64(%sp), %sp\n"
+        "	stw %r0, -4(%sp)\n"
+        "	bl rtm_start_c, %rp\n"
+        "	nop\n"
+        "	iitlbp %r0, (%sr0, %r0)\n"
+        RTM_START_TAIL);
+#elif defined(__sparc__) && defined(__arch64__)
+/* The kernel enters with %sp biased by 2047 (every sparc64 stack pointer
+ * is) and argc 128 bytes above the biased address, past the register
+ * window save area of this first frame. A C function may store its
+ * incoming arguments in its caller's frame, in the 48 bytes above the
+ * caller's save area: _start makes a frame of its own (save area and that
+ * space, 176 bytes), 16-aligned as the ABI wants the unbiased address, so
+ * that those stores never land on argc and argv. %fp = 0 ends the frame
+ * chain. call has a delay slot: the nop fills it. */
+__asm__(RTM_START_HEAD
+        "_start:\n"
+        "	mov %g0, %fp\n"
+        "	add %sp, 2047, %g1\n"
+        "	add %g1, 128, %o0\n"
+        "	sub %g1, 176, %g1\n"
+        "	and %g1, -16, %g1\n"
+        "	sub %g1, 2047, %sp\n"
+        "	call rtm_start_c\n"
+        "	nop\n"
+        "	illtrap 0\n"
+        RTM_START_TAIL);
+#elif defined(__m68k__)
+/* The argument goes on the stack. %a6 (the frame pointer) = 0 ends the
+ * frame chain. The kernel's 4-byte alignment is more than the ABI asks
+ * (2 bytes). sp is copied through %a0 rather than pushed as itself: what
+ * move.l %sp,-(%sp) stores is not obvious to a reader. */
+__asm__(RTM_START_HEAD
+        "_start:\n"
+        "	suba.l %a6, %a6\n"
+        "	move.l %sp, %a0\n"
+        "	move.l %a0, -(%sp)\n"
+        "	jsr rtm_start_c\n"
+        "	illegal\n"
         RTM_START_TAIL);
 #else
 #error "<rtmem/start.h>: no _start for this architecture"

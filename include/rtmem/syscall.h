@@ -24,16 +24,26 @@
 #include "arch/aarch64.h"
 #elif defined(__arm__) && defined(__ARM_EABI__)
 #include "arch/arm.h"
-#elif defined(__riscv) && __riscv_xlen == 64
-#include "arch/riscv64.h"
-#elif defined(__powerpc64__) && defined(__LITTLE_ENDIAN__)
-#include "arch/ppc64le.h"
+#elif defined(__riscv) && (__riscv_xlen == 64 || __riscv_xlen == 32)
+#include "arch/riscv.h"
+#elif defined(__powerpc__)
+#include "arch/powerpc.h"
 #elif defined(__s390x__)
 #include "arch/s390x.h"
 #elif defined(__mips__) && defined(_ABI64) && _MIPS_SIM == _ABI64 && defined(__MIPSEL__)
 #include "arch/mips64el.h"
+#elif defined(__sh__) && defined(__SH4__) && defined(__LITTLE_ENDIAN__)
+#include "arch/sh4.h"
+#elif defined(__alpha__)
+#include "arch/alpha.h"
+#elif defined(__hppa__) && !defined(__LP64__)
+#include "arch/hppa.h"
+#elif defined(__sparc__) && defined(__arch64__)
+#include "arch/sparc64.h"
+#elif defined(__m68k__) && !defined(__mcoldfire__)
+#include "arch/m68k.h"
 #else
-#error "rtmem: unsupported architecture (see README: x86_64 i386 aarch64 arm riscv64 ppc64le s390x mips64el)"
+#error "rtmem: unsupported architecture (see README: x86_64 i386 aarch64 aarch64_be arm riscv64 riscv32 powerpc ppc64 ppc64le s390x mips64el sh4 alpha hppa sparc64 m68k)"
 #endif
 
 /* The kernel's failure band: -4095..-1. Compared unsigned, as musl does,

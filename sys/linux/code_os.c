@@ -39,8 +39,13 @@ static int rtm_os_code_memfd(const char *name, size_t n, int *fd)
 	if (err)
 		return err;
 	/* 32-bit: ftruncate's length is a long, and n (one region's views)
-	 * is below PTRDIFF_MAX. */
+	 * is below PTRDIFF_MAX; where the call is ftruncate64, its high half
+	 * is 0. */
+#if defined(RTM_ARCH_FTRUNCATE_PAIR)
+	err = rtm_code_err(rtm_syscall3(RTM_NR_ftruncate, r, (long)n, 0));
+#else
 	err = rtm_code_err(rtm_syscall2(RTM_NR_ftruncate, r, (long)n));
+#endif
 	if (err) {
 		rtm_os_code_close((int)r);
 		return err;

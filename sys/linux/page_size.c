@@ -5,9 +5,12 @@
  * the size from the auxiliary vector (getauxval); a freestanding one has
  * the vector on its initial stack and can hand it over. Without it, the
  * kernel is asked directly: mprotect() rejects an address that is not page
- * aligned before it looks at anything else, and a zero length makes it a
- * no-op, so the smallest power of two it accepts as an address is the page
- * size. Nothing is mapped or touched. */
+ * aligned with EINVAL before it looks at anything else, and a zero length
+ * makes it a no-op, so the smallest power of two it does not refuse with
+ * EINVAL is the page size. Nothing is mapped or touched. Any other answer
+ * counts as aligned: qemu-user answers a zero length with ENOMEM (after
+ * its own alignment check), and taking only 0 made every probe under qemu
+ * fail and fall back to 4096, which sparc64's 8 KiB pages showed. */
 #include <stdatomic.h>
 
 #include <rtmem/vm.h>
@@ -43,7 +46,7 @@ static size_t rtm_probe_page_size(void)
 	unsigned long p;
 
 	for (p = 4096; p && p <= (1UL << 30); p <<= 1) {
-		if (rtm_syscall3(RTM_NR_mprotect, (long)p, 0, RTM_PROT_NONE) == 0)
+		if (rtm_syscall3(RTM_NR_mprotect, (long)p, 0, RTM_PROT_NONE) != -RTM_EINVAL)
 			return p;
 	}
 	return 4096; /* no Linux kernel answers like this; the floor of every arch */

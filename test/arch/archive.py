@@ -26,6 +26,11 @@ def nm(tool, archive, *flags):
     for line in out.splitlines():
         # "archive[member.o]: name type [value size]"
         where, _, rest = line.partition(": ")
+        # A nameless entry is no symbol to link: sparc64's STT_REGISTER
+        # entries (gcc's ".register %g2, #scratch") are undefined and have
+        # no name, and nm prints them so.
+        if rest.startswith(" "):
+            continue
         fields = rest.split()
         if fields:
             yield where, fields[0]

@@ -1,8 +1,35 @@
 /* rtmem's own copies of kernel constants against the system's: a compile
  * error here is a wrong number in the arch/ headers, <rtmem/mman.h> or
  * <rtmem/errno.h>. Built for every architecture (each cross build checks
- * its own arch header against that target's libc headers); consts.py makes
- * sure every constant the headers define is listed below. */
+ * its own arch header against that target's libc headers, or where the
+ * target has no C library, RTM_CONSTS_KERNEL, against the kernel's uapi
+ * headers for it); consts.py makes sure every constant the headers define
+ * is listed below. */
+#if RTM_CONSTS_KERNEL
+/* The kernel's names (__NR_x where libc says SYS_x); the uapi headers
+ * define everything below the C library would, and need nothing else. */
+#include <asm/errno.h>
+#include <linux/auxvec.h>
+#include <linux/fcntl.h>
+#include <linux/membarrier.h>
+#include <linux/memfd.h>
+#include <linux/mman.h>
+#include <linux/prctl.h>
+#include <asm/unistd.h>
+#define NR(name) __NR_##name
+/* What a C library calls by the plain name: a 32-bit asm-generic kernel
+ * (riscv32) has only the calls with a 64-bit length and offset, and
+ * alpha's getpid is getxpid (it answers the parent's pid in a4 too). */
+#ifndef __NR_ftruncate
+#define __NR_ftruncate __NR_ftruncate64
+#endif
+#ifndef __NR_fcntl
+#define __NR_fcntl __NR_fcntl64
+#endif
+#ifndef __NR_getpid
+#define __NR_getpid __NR_getxpid
+#endif
+#else
 #define _GNU_SOURCE
 #include <elf.h>
 #include <errno.h>
@@ -12,6 +39,8 @@
 #include <stdio.h>
 #include <sys/mman.h>
 #include <sys/syscall.h>
+#define NR(name) SYS_##name
+#endif
 
 #include <rtmem/errno.h>
 #include <rtmem/mman.h>
@@ -23,29 +52,29 @@
 
 #define SAME(rtm, sys) _Static_assert((rtm) == (sys), #rtm " differs from " #sys)
 
-SAME(RTM_NR_write, SYS_write);
-SAME(RTM_NR_getpid, SYS_getpid);
-SAME(RTM_NR_kill, SYS_kill);
-SAME(RTM_NR_prctl, SYS_prctl);
-SAME(RTM_NR_munmap, SYS_munmap);
-SAME(RTM_NR_mprotect, SYS_mprotect);
-SAME(RTM_NR_madvise, SYS_madvise);
-SAME(RTM_NR_exit_group, SYS_exit_group);
-SAME(RTM_NR_msync, SYS_msync);
-SAME(RTM_NR_openat, SYS_openat);
-SAME(RTM_NR_read, SYS_read);
-SAME(RTM_NR_close, SYS_close);
-SAME(RTM_NR_memfd_create, SYS_memfd_create);
-SAME(RTM_NR_ftruncate, SYS_ftruncate);
-SAME(RTM_NR_fcntl, SYS_fcntl);
-SAME(RTM_NR_membarrier, SYS_membarrier);
+SAME(RTM_NR_write, NR(write));
+SAME(RTM_NR_getpid, NR(getpid));
+SAME(RTM_NR_kill, NR(kill));
+SAME(RTM_NR_prctl, NR(prctl));
+SAME(RTM_NR_munmap, NR(munmap));
+SAME(RTM_NR_mprotect, NR(mprotect));
+SAME(RTM_NR_madvise, NR(madvise));
+SAME(RTM_NR_exit_group, NR(exit_group));
+SAME(RTM_NR_msync, NR(msync));
+SAME(RTM_NR_openat, NR(openat));
+SAME(RTM_NR_read, NR(read));
+SAME(RTM_NR_close, NR(close));
+SAME(RTM_NR_memfd_create, NR(memfd_create));
+SAME(RTM_NR_ftruncate, NR(ftruncate));
+SAME(RTM_NR_fcntl, NR(fcntl));
+SAME(RTM_NR_membarrier, NR(membarrier));
 /* Where mmap2 exists it is the one to use: the plain mmap of those
  * architectures takes a byte offset of only 32 bits. */
-#ifdef SYS_mmap2
-SAME(RTM_NR_mmap, SYS_mmap2);
+#if defined(SYS_mmap2) || defined(__NR_mmap2)
+SAME(RTM_NR_mmap, NR(mmap2));
 _Static_assert(RTM_MMAP2_SHIFT == 12, "mmap2 counts 4096-byte units on every architecture");
 #else
-SAME(RTM_NR_mmap, SYS_mmap);
+SAME(RTM_NR_mmap, NR(mmap));
 #ifdef RTM_MMAP2_SHIFT
 #error "RTM_MMAP2_SHIFT set on an architecture without mmap2"
 #endif
@@ -144,8 +173,30 @@ SAME(SELFTEST_AT_NULL, AT_NULL);
 SAME(SELFTEST_AT_PAGESZ, AT_PAGESZ);
 SAME(SELFTEST_AT_ENTRY, AT_ENTRY);
 
+#ifdef RTM_ARCH_NR_riscv_flush_icache
+SAME(RTM_ARCH_NR_riscv_flush_icache, NR(riscv_flush_icache));
+#endif
+#if defined(__sh__)
+#include <asm/cachectl.h>
+SAME(RTM_ARCH_NR_cacheflush, NR(cacheflush));
+SAME(RTM_ARCH_CACHEFLUSH_D_WB, CACHEFLUSH_D_WB);
+SAME(RTM_ARCH_CACHEFLUSH_I, CACHEFLUSH_I);
+#endif
+
+#if RTM_CONSTS_KERNEL
+#include <rtmem/start.h>
+
+int main(int argc, char **argv, char **envp)
+{
+	(void)argc;
+	(void)argv;
+	(void)envp;
+	return rtm_write_str(1, "rtmem constants match the kernel's headers on " RTM_ARCH_NAME "\n");
+}
+#else
 int main(void)
 {
 	printf("rtmem constants match the system headers on %s\n", RTM_ARCH_NAME);
 	return 0;
 }
+#endif

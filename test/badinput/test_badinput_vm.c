@@ -130,6 +130,9 @@ START_TEST(a_null_address_is_the_documented_error_and_changes_nothing)
 	int want = unmapped_error(_i), got;
 	struct state s0, s1;
 
+	/* qemu-hppa maps page 0 itself (emulator.h): no hole to meet. */
+	if (page_mapped(NULL) && skip_under_emulator("qemu-hppa maps page 0"))
+		return;
 	/* hugepage sees the hole through madvise, the others but name
 	 * (prctl) through msync, which a 32-bit guest cannot see either. */
 	if (_i == F_HUGEPAGE && skip_under_emulator("madvise reports no hole"))

@@ -24,6 +24,20 @@
  *    from the emulated /proc/self/maps (the probes cannot see it at all).
  * qemu-i386 alone: once a signal sent by another thread has been handled,
  * pthread_join fails with EDEADLK, in a program with no rtmem code too.
+ * qemu-hppa alone: page 0 is mapped (execute only, "0-1000 --xp" in
+ * /proc/self/maps of a static glibc program), qemu's stand-in for the
+ * gateway page, which Linux keeps in the kernel's own space: a call on
+ * NULL meets that page, not a hole.
+ * With guest pages larger than the host's (qemu-sparc64: 8 KiB pages on
+ * this x86_64 host's 4 KiB, checked with static glibc programs under
+ * qemu-sparc64 against the same calls natively and under qemu-aarch64):
+ *  - mincore writes the host's vector: one entry per 4 KiB host page, so
+ *    twice the entries the guest's buffer was sized for, and a guest page
+ *    touched once is resident in one of its two halves only;
+ *  - qemu maps a file itself: a file that cannot be mapped (a pipe) is
+ *    EINVAL, not ENODEV, and an offset at or past the file's end is ENOMEM
+ *    where the kernel maps it, or refuses an offset off_t cannot reach
+ *    with EOVERFLOW.
  *
  * A test that cannot run there says why and returns, as the THP tests do:
  *
@@ -36,6 +50,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/prctl.h>
+#include <unistd.h>
 
 /* "qemu-<arch>" under qemu-user, NULL natively. */
 static inline const char *emulator(void)
@@ -53,9 +68,22 @@ static inline const char *emulator32(void)
 	return sizeof(void *) == 4 ? emulator() : NULL;
 }
 
+/* The host's page size under qemu-user. The guest cannot ask the host;
+ * CI's hosts are x86_64, whose pages are always 4 KiB. */
+#define EMULATOR_HOST_PAGE 4096
+
+/* "qemu-<arch>" under qemu-user with guest pages larger than the host's,
+ * NULL otherwise. */
+static inline const char *emulator_big_pages(void)
+{
+	return sysconf(_SC_PAGESIZE) > EMULATOR_HOST_PAGE ? emulator() : NULL;
+}
+
 /* Check's START_TEST(t) defines t_fn: the message names t. */
 #define skip_under_emulator(why)   emulator_skip(__func__, why)
 #define skip_under_emulator32(why) (emulator32() && emulator_skip(__func__, why))
+#define skip_under_emulator_big_pages(why) \
+	(emulator_big_pages() && emulator_skip(__func__, why))
 
 static inline int emulator_skip(const char *fn, const char *why)
 {

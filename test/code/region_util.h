@@ -9,6 +9,7 @@
 
 #include <rtmem/code.h>
 
+#include "image_wx.h"
 #include "machine_code.h"
 #include "proc.h"
 
@@ -17,7 +18,8 @@
 /* Loop tests run once per mode: _i 0 DUAL, 1 FLIP. */
 static const unsigned modes[2] = { RTM_CODE_DUAL, RTM_CODE_FLIP };
 
-/* Mappings writable and executable at once, anywhere in the process.
+/* Mappings writable and executable at once, anywhere in the process but
+ * in what the program's own image asks for (image_wx.h: sparc64's PLT).
  * (glibc's mips crt1 asks for an executable stack: meson.build links
  * these programs with -z noexecstack.) */
 static inline int wx_mappings(void)
@@ -27,7 +29,7 @@ static inline int wx_mappings(void)
 	int n = 0;
 
 	while (vma_next(&s, &v))
-		n += v.perms[1] == 'w' && v.perms[2] == 'x';
+		n += v.perms[1] == 'w' && v.perms[2] == 'x' && !image_asks_wx(v.lo, v.hi);
 	return n;
 }
 

@@ -52,6 +52,12 @@ _Static_assert(RTM_ARCH_NR_riscv_flush_icache == __NR_riscv_flush_icache,
 #include <sys/cachectl.h>
 _Static_assert(RTM_ARCH_NR_cacheflush == __NR_cacheflush, "mips n64 cacheflush number");
 _Static_assert(RTM_ARCH_BCACHE == BCACHE, "mips BCACHE");
+#elif defined(__m68k__)
+#include <asm/cachectl.h>
+#include <asm/unistd.h>
+_Static_assert(RTM_ARCH_NR_cacheflush == __NR_cacheflush, "m68k cacheflush number");
+_Static_assert(RTM_ARCH_FLUSH_SCOPE_LINE == FLUSH_SCOPE_LINE, "m68k FLUSH_SCOPE_LINE");
+_Static_assert(RTM_ARCH_FLUSH_CACHE_BOTH == FLUSH_CACHE_BOTH, "m68k FLUSH_CACHE_BOTH");
 #endif
 
 _Static_assert(sizeof(mc_const_fn) == sizeof(void *), "a function pointer is an address here");

@@ -1,5 +1,6 @@
 /* What /proc/self/maps says: how many mappings and how many bytes, and
- * how many are writable and executable at once (W^X: there must be none);
+ * how many are writable and executable at once (W^X: there must be none
+ * but what the program's own image asks for, image_wx.h);
  * and how many file descriptors are open (a code region's memfd must not
  * outlive a failed create). Read with open/read/getdents64 into static
  * buffers, so taking a snapshot maps nothing itself (stdio and opendir
@@ -17,6 +18,7 @@
 #include <unistd.h>
 
 #include "heap_maps.h" /* a sanitizer's malloc range counts as one mapping */
+#include "image_wx.h"  /* sparc64's PLT segment is the image's W+X, not rtmem's */
 
 struct maps_snapshot {
 	size_t count;
@@ -110,7 +112,8 @@ static inline struct maps_snapshot maps_snapshot(void)
 
 	while (maps_line(&text, &lo, &hi, perms)) {
 		maps_tally_line(&t, lo, hi);
-		s.wx += perms[1] == 'w' && perms[2] == 'x' && !maps_under_valgrind();
+		s.wx += perms[1] == 'w' && perms[2] == 'x' && !maps_under_valgrind() &&
+		        !image_asks_wx(lo, hi);
 	}
 	maps_tally_end(&t);
 	s.count = t.lines;

@@ -92,7 +92,12 @@ static void assert_shape(const struct rtm_stack *s)
 {
 	ck_assert_uint_eq((size_t)((char *)s->hi - (char *)s->lo), STACK_SIZE);
 	ck_assert_uint_eq((uintptr_t)s->lo % rtm_page_size(), 0);
-	ck_assert(s->sp == s->hi || s->sp == s->lo);
+#if defined(__hppa__)
+	/* Above the 64-byte frame a function called at sp finds below it. */
+	ck_assert_ptr_eq(s->sp, (char *)s->lo + 64);
+#else
+	ck_assert_ptr_eq(s->sp, s->hi);
+#endif
 }
 
 /* Fills stack i with a stamp of its own (every byte: its pages are then

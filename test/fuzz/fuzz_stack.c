@@ -85,7 +85,7 @@ static struct rtm_stack stack_of(const struct fs_stack *st)
 
 	s.lo = (void *)st->lo;
 	s.hi = (void *)st->hi;
-	s.sp = (void *)(FS_GROWS_UP ? st->lo : st->hi);
+	s.sp = (void *)(FS_GROWS_UP ? st->lo + FS_UP_FRAME : st->hi);
 	return s;
 }
 
@@ -427,7 +427,7 @@ static struct rtm_stack not_held(unsigned i, unsigned variant, unsigned pick, un
 		s.hi = (void *)((uintptr_t)s.lo + pl->size);
 		break;
 	}
-	s.sp = (void *)(FS_GROWS_UP ? s.lo : s.hi);
+	s.sp = (void *)(FS_GROWS_UP ? (char *)s.lo + FS_UP_FRAME : s.hi);
 	return s;
 }
 

@@ -84,7 +84,7 @@ void fs_check_handed_out(unsigned i, const struct rtm_stack *s, long self)
 
 	FS_CHECK(lo % fs.ps == 0 && hi % fs.ps == 0);
 	FS_CHECK(hi > lo && hi - lo == pl->size);
-	FS_CHECK((uintptr_t)s->sp == (FS_GROWS_UP ? lo : hi));
+	FS_CHECK((uintptr_t)s->sp == (FS_GROWS_UP ? lo + FS_UP_FRAME : hi));
 	guarded(pl, lo, hi, &a, &b);
 	FS_CHECK(a < b); /* the guard does not wrap around the address space */
 	for (unsigned j = 0; j < FS_POOLS; j++) {

@@ -25,8 +25,11 @@
 
 #if defined(__hppa__)
 #define FS_GROWS_UP 1
+/* sp sits above the 64-byte frame a function called there finds below it. */
+#define FS_UP_FRAME 64
 #else
 #define FS_GROWS_UP 0
+#define FS_UP_FRAME 0
 #endif
 
 #define FS_CHECK(cond)                                                                        \

@@ -76,6 +76,58 @@ START_TEST(the_stack_itself_is_writable_end_to_end)
 }
 END_TEST
 
+#if defined(__hppa__)
+/* ---- hppa: a function called with the stack pointer at sp ---- */
+
+static volatile unsigned frames;
+
+__attribute__((noinline)) static void leaf(void)
+{
+	frames++;
+}
+
+/* Not a leaf: its prologue keeps the return pointer at -20 from the sp it
+ * is called with, in the frame its caller leaves below sp. */
+__attribute__((noinline)) static void first_frame(void)
+{
+	volatile char local[256];
+
+	local[0] = 1;
+	leaf();
+	frames += (unsigned)local[0];
+}
+
+/* Calls fn with the stack pointer at sp, as a fiber's first switch does,
+ * and comes back to this stack: r4 (callee-saved) keeps ours. The call
+ * goes through $$dyncall, as every call through a pointer does; fn uses
+ * no floating point. */
+static void call_at(void *sp, void (*fn)(void))
+{
+	__asm__ __volatile__("copy %%sp, %%r4\n\t"
+	                     "copy %0, %%sp\n\t"
+	                     "copy %1, %%r22\n\t"
+	                     "bl $$dyncall, %%r31\n\t"
+	                     "copy %%r31, %%r2\n\t"
+	                     "copy %%r4, %%sp"
+	                     :
+	                     : "r"(sp), "r"(fn)
+	                     : "r1", "r2", "r4", "r19", "r20", "r21", "r22", "r23", "r24", "r25",
+	                       "r26", "r28", "r29", "r31", "memory");
+}
+
+/* Below a stack's lo is the guard of the slot under it: a first frame
+ * that does not fit between lo and sp faults there. */
+START_TEST(a_function_called_at_sp_keeps_its_frame_in_the_stack)
+{
+	struct rtm_stack s = cached_stack(1);
+
+	frames = 0;
+	call_at(s.sp, first_frame);
+	ck_assert_uint_eq(frames, 2);
+}
+END_TEST
+#endif
+
 #if HAVE_UCONTEXT
 /* ---- a context that recurses until it runs into the guard ---- */
 
@@ -123,17 +175,26 @@ static void shallow(void)
 	depth = (unsigned)frame[0];
 }
 
+/* swapcontext returns twice: kept out of the test's own function, so that
+ * no local of the test's assertions lives across it (gcc for m68k warns
+ * that one might be clobbered). getcontext's answer is the first check. */
+__attribute__((noinline)) static int run_shallow_on(struct rtm_stack *s)
+{
+	if (getcontext(&deep_ctx) != 0)
+		return -1;
+	deep_ctx.uc_stack.ss_sp = s->lo;
+	deep_ctx.uc_stack.ss_size = stack_bytes(s);
+	deep_ctx.uc_link = &main_ctx;
+	makecontext(&deep_ctx, shallow, 0);
+	return swapcontext(&main_ctx, &deep_ctx);
+}
+
 START_TEST(a_context_on_a_pooled_stack_runs_and_returns)
 {
 	struct rtm_stack s = cached_stack(1);
 
 	depth = 0;
-	ck_assert_int_eq(getcontext(&deep_ctx), 0);
-	deep_ctx.uc_stack.ss_sp = s.lo;
-	deep_ctx.uc_stack.ss_size = stack_bytes(&s);
-	deep_ctx.uc_link = &main_ctx;
-	makecontext(&deep_ctx, shallow, 0);
-	ck_assert_int_eq(swapcontext(&main_ctx, &deep_ctx), 0);
+	ck_assert_int_eq(run_shallow_on(&s), 0);
 	ck_assert_uint_eq(depth, 1);
 }
 END_TEST
@@ -147,6 +208,9 @@ int main(void)
 	tcase_add_test_raise_signal(tc, writing_the_nearest_guard_byte_faults, SIGSEGV);
 	tcase_add_test_raise_signal(tc, writing_the_farthest_byte_of_a_long_guard_faults, SIGSEGV);
 	tcase_add_test(tc, the_stack_itself_is_writable_end_to_end);
+#if defined(__hppa__)
+	tcase_add_test(tc, a_function_called_at_sp_keeps_its_frame_in_the_stack);
+#endif
 #if HAVE_UCONTEXT
 	tcase_add_test_raise_signal(tc, recursion_on_a_pooled_stack_ends_in_the_guard, SIGSEGV);
 	tcase_add_test(tc, a_context_on_a_pooled_stack_runs_and_returns);

@@ -50,10 +50,11 @@ START_TEST(reuse_within_keep_resident_takes_no_page_fault)
 	for (int round = 0; round < 100; round++) {
 		ck_assert_int_eq(rtm_stack_acquire(p, &s), 0);
 		/* The kept 16 KiB are in memory before they are touched. */
-		ck_assert_uint_eq(resident_pages((char *)s.hi - 16 * KiB, 16 * KiB),
+		ck_assert_uint_eq(resident_pages(use_start(&s, 16 * KiB), 16 * KiB),
 		                  16 * KiB / page_size());
 		/* 8 KiB deep from the start of use, as a shallow coroutine. */
-		for (volatile char *q = (char *)s.hi - 8 * KiB; q < (char *)s.hi; q += 64)
+		for (volatile char *q = use_start(&s, 8 * KiB); q < use_start(&s, 8 * KiB) + 8 * KiB;
+		     q += 64)
 			*q = (char)round;
 		ck_assert_int_eq(rtm_stack_release(p, &s), 0);
 	}
@@ -129,9 +130,9 @@ START_TEST(without_zero_the_kept_part_keeps_its_bytes)
 	memset(s.lo, 0xa5, stack_bytes(&s));
 	ck_assert_int_eq(rtm_stack_release(p, &s), 0);
 	ck_assert_int_eq(rtm_stack_acquire(p, &s), 0);
-	ck_assert_uint_eq(((unsigned char *)s.hi)[-1], 0xa5);
+	ck_assert_uint_eq(*(unsigned char *)use_start(&s, 1), 0xa5);
 	if (!emulator()) /* purged; qemu-user applies no advice (emulator.h) */
-		ck_assert_uint_eq(((unsigned char *)s.lo)[0], 0);
+		ck_assert_uint_eq(*(unsigned char *)use_far_end(&s), 0);
 	rtm_stack_pool_destroy(p);
 }
 END_TEST

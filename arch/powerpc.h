@@ -1,4 +1,5 @@
-/* ppc64le Linux system calls (ELFv2).
+/* powerpc Linux system calls: 32-bit powerpc, ppc64 (big-endian, ELFv1)
+ * and ppc64le (ELFv2) share the kernel's one system call table and entry.
  *
  *   instruction  sc
  *   number       r0
@@ -7,13 +8,37 @@
  *                POSITIVE errno. "bns+ 1f; neg" below turns that into the
  *                -errno every other architecture returns.
  *   clobbers     r0 r4-r12, ctr, xer, cr0 cr1 cr5-cr7, memory
- *                (Documentation/powerpc/syscall64-abi.rst)
- *   quirks       64 KiB pages are the usual kernel configuration
+ *                (Documentation/powerpc/syscall64-abi.rst; glibc's and
+ *                musl's 32-bit stubs clobber a subset, r9-r12 and cr0, so
+ *                the 64-bit list covers both)
+ *   quirks       pages of 4 KiB to 256 KiB by kernel configuration (64 KiB
+ *                is the usual ppc64 one; 16 KiB and 256 KiB exist on
+ *                32-bit embedded cores), so the page size is only ever
+ *                learned. 32-bit: a register holds one argument, and no
+ *                call here takes a 64-bit one (ftruncate's length is a
+ *                long); mmap2 (192) takes the offset in 4096-byte units
+ *                whatever the page size. The ELFv1/ELFv2 difference
+ *                (function descriptors) is start.h's and the caller's,
+ *                not the system call's.
+ *   atomics      lwarx/stwcx. (ldarx/stdcx. on 64-bit) for what the core
+ *                keeps atomic, none wider than a pointer (size_t and
+ *                uintptr_t counters and masks): 32-bit powerpc has no
+ *                64-bit atomics, and none is asked of it, so nothing calls
+ *                libatomic (test/arch's archive check holds it to that).
+ *                At -Os gcc calls out-of-line register save/restore
+ *                routines on 32-bit: sys/linux/ppc32_savres.c has them.
  */
-#ifndef RTM_ARCH_PPC64LE_H
-#define RTM_ARCH_PPC64LE_H
+#ifndef RTM_ARCH_POWERPC_H
+#define RTM_ARCH_POWERPC_H
 
+#if defined(__powerpc64__) && defined(__LITTLE_ENDIAN__)
 #define RTM_ARCH_NAME "ppc64le"
+#elif defined(__powerpc64__)
+#define RTM_ARCH_NAME "ppc64"
+#else
+#define RTM_ARCH_NAME "powerpc"
+#define RTM_MMAP2_SHIFT 12
+#endif
 
 #define RTM_NR_read       3
 #define RTM_NR_write      4
@@ -24,7 +49,11 @@
 #define RTM_NR_membarrier 365
 #define RTM_NR_getpid     20
 #define RTM_NR_kill       37
+#ifdef RTM_MMAP2_SHIFT
+#define RTM_NR_mmap       192 /* mmap2 */
+#else
 #define RTM_NR_mmap       90
+#endif
 #define RTM_NR_munmap     91
 #define RTM_NR_mprotect   125
 #define RTM_NR_msync      144
@@ -71,11 +100,14 @@ static inline long rtm_syscall6(long nr, long a1, long a2, long a3, long a4, lon
  * for it. The kernel tells it in the auxiliary vector (AT_DCACHEBSIZE 19,
  * AT_ICACHEBSIZE 20), which rtmem does not keep (rtm_set_auxv reads
  * AT_PAGESZ alone, and a hosted program never hands it the vector). So
- * the loops step by 32 bytes, no more than the block of any 64-bit Power
- * processor (POWER8, 9 and 10: 128; Microwatt and the A2: 64): stepping
- * finer than the block only repeats a block's operation, which is
- * harmless; stepping coarser would skip blocks. On a 128-byte machine
- * that is four times the instructions needed. (Many POWER processors
+ * the loops step by the smallest block Linux knows for the word size
+ * (asm/cache.h's L1_CACHE_SHIFT): 64-bit, 32 bytes, no more than the
+ * block of any 64-bit Power processor (POWER8, 9 and 10: 128; Microwatt
+ * and the A2: 64); 32-bit, 16 bytes, the MPC8xx's line (603, 7xx, 74xx,
+ * e300 and e500: 32; e500mc: 64; 47x: 128). Stepping finer than the
+ * block only repeats a block's operation, which is harmless; stepping
+ * coarser would skip blocks. On a 128-byte machine that is four (eight)
+ * times the instructions needed. (Many POWER processors
  * even snoop stores into the instruction cache, and the kernel then does
  * a single icbi; a program cannot tell without the auxv's AT_HWCAP,
  * PPC_FEATURE_ICACHE_SNOOP.)
@@ -86,13 +118,18 @@ static inline long rtm_syscall6(long nr, long a1, long a2, long a3, long a4, lon
  * reused for new code) may run them until it executes isync or another
  * context-synchronizing event. membarrier(MEMBARRIER_CMD_PRIVATE_EXPEDITED_
  * SYNC_CORE) gives every running thread of the process one (the kernel
- * returns to it by rfid; powerpc has it from Linux 5.9). Where the kernel lacks SYNC_CORE, the plain
+ * returns to it by rfid, rfi on 32-bit; powerpc has it from Linux 5.9).
+ * Where the kernel lacks SYNC_CORE, the plain
  * MEMBARRIER_CMD_PRIVATE_EXPEDITED does: its IPI returns to each thread
  * through the same exception return (the kernel's membarrier-sync-core
  * arch-support notes): RTM_ARCH_ICACHE_SYNC_CORE 2, SYNC_CORE else that.
  */
 #define RTM_ARCH_ICACHE_SYNC_CORE 2
+#ifdef __powerpc64__
 #define RTM_PPC_ICACHE_BLOCK_SHIFT 5
+#else
+#define RTM_PPC_ICACHE_BLOCK_SHIFT 4
+#endif
 
 #include <stddef.h>
 

@@ -1,15 +1,29 @@
-/* riscv64 Linux system calls (the asm-generic syscall table).
+/* riscv64 and riscv32 Linux system calls (the asm-generic syscall table).
  *
  *   instruction  ecall
  *   number       a7
  *   arguments    a0 a1 a2 a3 a4 a5
  *   return       a0; -4095..-1 is -errno
  *   clobbers     memory only
+ *   quirks       riscv32 is a 32-bit asm-generic kernel with 64-bit time
+ *                and offsets only: the table's number 222 is mmap2 there
+ *                (its offset in 4096-byte units: RTM_MMAP2_SHIFT), 46 is
+ *                ftruncate64 and 25 fcntl64. ftruncate64's length is a
+ *                register pair, low half first (the psABI puts a 64-bit
+ *                argument in the next two registers, unaligned):
+ *                RTM_ARCH_FTRUNCATE_PAIR. Registers are long, as wide as
+ *                the machine, so the stubs are the same for both.
  */
-#ifndef RTM_ARCH_RISCV64_H
-#define RTM_ARCH_RISCV64_H
+#ifndef RTM_ARCH_RISCV_H
+#define RTM_ARCH_RISCV_H
 
+#if __riscv_xlen == 64
 #define RTM_ARCH_NAME "riscv64"
+#else
+#define RTM_ARCH_NAME "riscv32"
+#define RTM_MMAP2_SHIFT 12
+#define RTM_ARCH_FTRUNCATE_PAIR 1
+#endif
 
 #include "generic_nr.h"
 
