@@ -25,7 +25,8 @@ trap 'echo "cross-check.sh: line $LINENO failed: $BASH_COMMAND" >&2' ERR
 cd "$(dirname "$0")/.."
 
 # Seconds per target on the 2-core CI machine, after the Check builds
-# (three targets' took 47 s together): powerpc 113, ppc64 102.
+# (three targets' took 47 s together; more with other builds running):
+# powerpc 113-213, ppc64 102-155.
 # m68k: about 120 s here with Check built (its Check build: 90 s more, once).
 # sparc64: about 240 s here with Check built (its Check build: 90 s more, once).
 all=(i386 aarch64 arm arm-thumb riscv64 powerpc ppc64 ppc64le s390x mips64el mips64r6el hppa

@@ -137,6 +137,10 @@ static inline long rtm_syscall6(long nr, long a1, long a2, long a3, long a4, lon
  * 0 or -errno (EINVAL for end < start, EFAULT for a range that is not
  * mapped: neither can happen for code that was just written; a seccomp
  * filter's refusal can), which rtm_code_publish reports.
+ * ARMv6 cores with an aliasing VIPT data cache take a shared mapping only
+ * at the colour of its file offset (SHMLBA, four pages; arch/arm/mm/
+ * mmap.c refuses MAP_FIXED elsewhere): RTM_ARCH_SHMLBA, on whose boundary
+ * sys/linux/code_os.c places both views of a DUAL region.
  *
  * Other threads: on an SMP ARMv7 the maintenance reaches every core, but a
  * core that has already fetched the old instructions (patched code,
@@ -147,6 +151,7 @@ static inline long rtm_syscall6(long nr, long a1, long a2, long a3, long a4, lon
  * through the same exception return (the kernel's membarrier-sync-core
  * arch-support notes): RTM_ARCH_ICACHE_SYNC_CORE 2, SYNC_CORE else that.
  */
+#define RTM_ARCH_SHMLBA 0x4000
 #define RTM_ARCH_ICACHE_SYNC_CORE 2
 #define RTM_ARCH_NR_cacheflush    0x0f0002
 

@@ -154,7 +154,8 @@ static inline long rtm_arch_lws_cas32(volatile void *p, unsigned old, unsigned n
  * code region's DUAL view) must be equivalent to it modulo SHMLBA (4 MiB
  * here), or the lines written through it sit where this flush does not
  * look; Linux refuses a MAP_FIXED shared mapping at any other offset
- * (EINVAL), so such a region is refused, never incoherent.
+ * (EINVAL). RTM_ARCH_SHMLBA: sys/linux/code_os.c places both views on
+ * that boundary.
  * An fdc or fic on a page with no translation at that address takes a
  * non-access TLB miss, and Linux answers it by skipping the instruction
  * (handle_nadtlb_fault nullifies cache flushes), which a page written
@@ -169,6 +170,7 @@ static inline long rtm_arch_lws_cas32(volatile void *p, unsigned old, unsigned n
  * to make it. Keeping threads out of code while it is patched is the
  * caller's part: RTM_ARCH_ICACHE_SYNC_CORE 0.
  */
+#define RTM_ARCH_SHMLBA 0x400000
 #define RTM_ARCH_ICACHE_SYNC_CORE 0
 #define RTM_ARCH_ICACHE_STEP      16
 

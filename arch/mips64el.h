@@ -93,7 +93,8 @@ static inline long rtm_syscall6(long nr, long a1, long a2, long a3, long a4, lon
  * more address bits than a page has (the two addresses equal modulo
  * SHMLBA, 0x40000), or the dirty lines written through the alias would
  * sit where this flush does not look; Linux refuses a MAP_FIXED shared
- * mapping at another colour there (EINVAL).
+ * mapping at another colour there (EINVAL). RTM_ARCH_SHMLBA:
+ * sys/linux/code_os.c places both views on that boundary.
  * A page written only through such an alias may have no page-table entry
  * at the executable address yet, and a kernel that flushes with
  * preemption disabled (CONFIG_PREEMPT) skips a cache operation that would
@@ -113,6 +114,7 @@ static inline long rtm_syscall6(long nr, long a1, long a2, long a3, long a4, lon
  * (keep threads out of code while it is patched). RTM_ARCH_ICACHE_SYNC_CORE
  * 0: not available, and the kernel's flush is what there is.
  */
+#define RTM_ARCH_SHMLBA 0x40000
 #define RTM_ARCH_ICACHE_SYNC_CORE 0
 #define RTM_ARCH_NR_cacheflush    5197
 #define RTM_ARCH_BCACHE           3

@@ -151,12 +151,14 @@ static inline long rtm_syscall6(long nr, long a1, long a2, long a3, long a4, lon
  * KiB ways on SH7750), so a line written through a writable alias is
  * where this flush, by the executable address, looks only when the two
  * addresses have the same colour; Linux refuses a MAP_FIXED shared
- * mapping at another colour (arch/sh/mm/mmap.c, shm_align_mask: EINVAL),
- * so a DUAL region whose views would alias is refused, not left stale.
+ * mapping at another colour (arch/sh/mm/mmap.c, shm_align_mask: EINVAL).
+ * RTM_ARCH_SHMLBA: sys/linux/code_os.c places both views on that
+ * boundary, so they never alias.
  *
  * Other threads: covered by the call, on every CPU:
  * RTM_ARCH_ICACHE_SYNC_CORE 0 (sh has no membarrier SYNC_CORE).
  */
+#define RTM_ARCH_SHMLBA 0x4000
 #define RTM_ARCH_ICACHE_SYNC_CORE  0
 #define RTM_ARCH_NR_cacheflush     123
 #define RTM_ARCH_CACHEFLUSH_D_WB   0x2

@@ -86,7 +86,8 @@ static inline long rtm_syscall6(long nr, long a1, long a2, long a3, long a4, lon
  * must have the same cache colour as the executable view on UltraSPARC I
  * and II, whose data cache is indexed by more bits than a page has
  * (SHMLBA, 16 KiB): Linux refuses a MAP_FIXED shared mapping at another
- * colour there (EINVAL).
+ * colour there (EINVAL). RTM_ARCH_SHMLBA: sys/linux/code_os.c places
+ * both views on that boundary.
  * The inline answers 0: there is no kernel to answer, and FLUSH reports
  * nothing.
  *
@@ -96,6 +97,7 @@ static inline long rtm_syscall6(long nr, long a1, long a2, long a3, long a4, lon
  * SYNC_CORE on sparc (EINVAL): RTM_ARCH_ICACHE_SYNC_CORE 0, and keeping
  * threads out of code while it is patched is the caller's part.
  */
+#define RTM_ARCH_SHMLBA 0x4000
 #define RTM_ARCH_ICACHE_SYNC_CORE 0
 
 #include <stddef.h>

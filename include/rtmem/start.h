@@ -1,5 +1,5 @@
-/* <rtmem/start.h> — a program entry point without libc, for all eight
- * architectures rtmem supports (Linux nolibc's arch-*.h do the same job).
+/* <rtmem/start.h> — a program entry point without libc, for every
+ * architecture rtmem supports (Linux nolibc's arch-*.h do the same job).
  *
  * Use: include it in exactly ONE translation unit of a freestanding
  * program, define main with three parameters, and link without libc:
@@ -128,7 +128,7 @@ __attribute__((used, noreturn)) RTM_START_NO_SSP void rtm_start_c(unsigned long 
  * return address, the stack pointer is only as aligned as the kernel
  * chose, and registers the C ABI expects (global pointers) are unset. Each
  * stub fixes what its ABI needs and passes the original sp as the first
- * argument. Aligned to 4, the widest instruction alignment of the eight
+ * argument. Aligned to 4, the widest instruction alignment of them all
  * (the entry point itself needs no more). */
 #define RTM_START_HEAD                                                        \
 	".pushsection .text._start,\"ax\",%progbits\n"                        \

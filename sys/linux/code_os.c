@@ -76,18 +76,35 @@ static int rtm_os_code_unmap(void *p, size_t len)
 /* The memfd mapped writable, then (once sealed against new writable
  * mappings) executable beside it, in one reservation. The writable view
  * is not inherited by a forked child. */
+/* Where the data cache is indexed by more address bits than a page has
+ * (the arch/ headers that define RTM_ARCH_SHMLBA), the kernel takes a
+ * shared mapping only at an address whose offset from the boundary
+ * matches the file offset's, so that two views of a page share their
+ * cache lines: both views start on that boundary, the executable one
+ * after the writable one's size rounded up to it. */
+#ifndef RTM_ARCH_SHMLBA
+#define RTM_ARCH_SHMLBA 0
+#endif
+
 int rtm_os_code_dual_map(const char *name, size_t n, uintptr_t *write, uintptr_t *exec)
 {
-	size_t len;
+	size_t colour = RTM_ARCH_SHMLBA, stride = n, len;
 	rtm_mmap_result r, v;
 	int fd, err;
 
-	if (__builtin_mul_overflow(n, (size_t)2, &len))
+	/* A page as large as the boundary meets it by itself. */
+	if (colour <= rtm_page_size())
+		colour = 0;
+
+	/* A power of two: masked, no division (sh4, alpha, hppa have none). */
+	if (colour && (n & (colour - 1)))
+		stride = n + (colour - (n & (colour - 1)));
+	if (stride < n || __builtin_add_overflow(stride, n, &len))
 		return RTM_ENOMEM;
 	err = rtm_os_code_memfd(name, n, &fd);
 	if (err)
 		return err;
-	r = rtm_reserve(0, len, 0);
+	r = rtm_reserve(0, len, colour);
 	err = r.err;
 	if (!err) {
 		v = rtm_mmap(r.addr, n, RTM_PROT_READ | RTM_PROT_WRITE,
@@ -104,7 +121,7 @@ int rtm_os_code_dual_map(const char *name, size_t n, uintptr_t *write, uintptr_t
 			err = 0;
 	}
 	if (!err) {
-		v = rtm_mmap((char *)r.addr + n, n, RTM_PROT_READ | RTM_PROT_EXEC,
+		v = rtm_mmap((char *)r.addr + stride, n, RTM_PROT_READ | RTM_PROT_EXEC,
 		             RTM_MAP_SHARED | RTM_MAP_FIXED, fd, 0);
 		err = v.err;
 	}
@@ -116,15 +133,15 @@ int rtm_os_code_dual_map(const char *name, size_t n, uintptr_t *write, uintptr_t
 		return err;
 	}
 	*write = (uintptr_t)r.addr;
-	*exec = (uintptr_t)r.addr + n;
+	*exec = (uintptr_t)r.addr + stride;
 	return 0;
 }
 
-/* One reservation holds both views: one release. */
+/* One reservation holds both views, and whatever lies between them: one
+ * release. */
 int rtm_os_code_dual_unmap(uintptr_t write, uintptr_t exec, size_t n)
 {
-	(void)exec;
-	return rtm_vm_release_mapped((void *)write, n * 2, 0);
+	return rtm_vm_release_mapped((void *)write, exec - write + n, 0);
 }
 
 /* An mprotect to executable and back: refused where the kernel refuses

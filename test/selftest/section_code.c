@@ -6,6 +6,7 @@
  * further (W^X over /proc/self/maps, faults, threads, refused calls);
  * here it is what runs where there is no C library. */
 #include <rtmem/code.h>
+#include <rtmem/syscall.h>
 #include <rtmem/vm.h>
 
 #include "../code/machine_code.h"
@@ -46,6 +47,13 @@ static void one_mode(const struct selftest *t, rtm_code *c, const char *mode)
 		return;
 	tap_eq(mc_const_at(k.exec)(), 0x12345678, NAME("the published code runs"));
 	tap_ok(dual ? k.write != k.exec : k.write == k.exec, NAME("one view, or two"));
+#ifdef RTM_ARCH_SHMLBA
+	/* Where the data cache is indexed by more bits than a page has, the
+	 * kernel maps a view only at the colour of its file offset (arch/
+	 * header): k, the region's first code, is at offset 0 of both. */
+	tap_ok(!dual || (((uintptr_t)k.write | (uintptr_t)k.exec) & (RTM_ARCH_SHMLBA - 1)) == 0,
+	       NAME("both views start at cache colour 0"));
+#endif
 
 	if (tap_ok(rtm_code_alloc(c, MC_MAX, FN_ALIGN, &add) == 0, NAME("a second function"))) {
 		mc_add(add.write);
