@@ -44,10 +44,10 @@
  *         to the commit limit at create; its pages are touched only as
  *         code is written) mapped read-write, and read-execute with no
  *         write access, which the system then refuses to make writable
- *         (VirtualProtect to PAGE_READWRITE or PAGE_EXECUTE_READWRITE is
- *         ERROR_INVALID_PARAMETER). Where the system has placeholders
- *         (VirtualAlloc2 and MapViewOfFile3, Windows 10 1803) both views
- *         lie side by side in one reservation; elsewhere (older Windows,
+ *         (VirtualProtect to PAGE_READWRITE or PAGE_EXECUTE_READWRITE
+ *         fails; Wine 8 answers ERROR_INVALID_PARAMETER). Where the
+ *         system has placeholders (VirtualAlloc2 and MapViewOfFile3,
+ *         Windows 10 1803) both views lie side by side in one reservation; elsewhere (older Windows,
  *         Wine 8, which refuses MEM_RESERVE_PLACEHOLDER) the system places
  *         each (MapViewOfFileEx): the executable view is one range all the
  *         same, so code in it reaches other code in it with direct
@@ -186,18 +186,16 @@ void rtm_code_reset(rtm_code *c);
 
 /* Makes instructions written to [p, p + n) visible to instruction fetch
  * on the calling CPU, and on every other CPU that has not yet executed
- * them (what each architecture does, and why, is in its arch/ header:
- * x86 and s390x keep the caches coherent and need nothing; aarch64 cleans
- * the data cache and invalidates the instruction cache by line, as CTR_EL0
- * says; arm asks the kernel (cacheflush); riscv64 asks the kernel to fence
- * every hart (riscv_flush_icache); ppc64le dcbst/sync/icbi/isync per
- * block; mips64 asks the kernel (cacheflush), which knows whether synci
- * would reach every core). Call it after writing code and before running
+ * them (what each architecture does, and why, is in its arch/ header;
+ * README's table sums them up: x86 and s390x keep the caches coherent and
+ * need nothing; aarch64, the powerpc family, sparc64, hppa and alpha
+ * maintain the caches with their own instructions; arm, riscv, mips, sh4
+ * and m68k ask the kernel). Call it after writing code and before running
  * it, with the address the code will run at. n 0: nothing. Reports no
- * error: where the kernel does the maintenance (arm, riscv64, mips) it
- * answers for any range the process can address, unless a seccomp filter
- * refuses the call; rtm_code_publish, which makes the same call, reports
- * that. Windows: FlushInstructionCache. */
+ * error: where the kernel does the maintenance it answers for any range
+ * the process can address, unless a seccomp filter refuses the call;
+ * rtm_code_publish, which makes the same call, reports that. Windows:
+ * FlushInstructionCache. */
 void rtm_icache_flush(void *p, size_t n);
 
 #ifdef __cplusplus

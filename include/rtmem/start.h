@@ -21,7 +21,7 @@
  * What it defines (external symbols, hence the one-TU rule):
  *   _start       in top-level asm: clears what the ABI wants cleared, sets
  *                up the global pointer where the ABI has one (riscv gp,
- *                ppc64le TOC, mips64 $gp, alpha $gp; ppc64's ELFv1 kernel
+ *                ppc64le TOC, mips $gp, alpha $gp; ppc64's ELFv1 kernel
  *                loads the TOC from _start's descriptor), aligns the stack
  *                and calls rtm_start_c with the kernel's initial stack
  *                pointer.
@@ -278,11 +278,31 @@ __asm__(RTM_START_HEAD
         "	brasl %r14, rtm_start_c\n"
         "	.word 0\n"
         RTM_START_TAIL);
-#elif defined(__mips__) && defined(_ABI64) && _MIPS_SIM == _ABI64
+#elif defined(__mips__) && defined(_ABI64) && _MIPS_SIM == _ABI64 || \
+	defined(__mips__) && defined(_ABIO32) && _MIPS_SIM == _ABIO32
 /* The MIPS linker scripts name the entry __start, not _start: both label
- * the same code. n64 PIC (abicalls): $gp is derived from the code's own
+ * the same code. PIC (abicalls): $gp is derived from the code's own
  * address, which bal puts in $ra (the label after the delay slot); then the
- * call goes through $25 ($t9), from which the callee computes its own $gp. */
+ * call goes through $25 ($t9), from which the callee computes its own $gp.
+ * n64 writes the distance to $gp as %neg(%gp_rel(label)); o32 has the
+ * linker's _gp_disp, the distance from the lui to _gp (the lui's own
+ * address is what bal left in $ra). An o32 callee may store its four
+ * argument registers in the 16 bytes at its sp: the caller reserves them. */
+#if _MIPS_SIM == _ABI64
+#define RTM_START_GP                                                          \
+	"1:	lui $28, %hi(%neg(%gp_rel(1b)))\n"                            \
+	"	daddiu $28, $28, %lo(%neg(%gp_rel(1b)))\n"                    \
+	"	daddu $28, $28, $31\n"
+#define RTM_START_ARGS ""
+#define RTM_START_LOAD "ld"
+#else
+#define RTM_START_GP                                                          \
+	"1:	lui $28, %hi(_gp_disp)\n"                                     \
+	"	addiu $28, $28, %lo(_gp_disp)\n"                              \
+	"	addu $28, $28, $31\n"
+#define RTM_START_ARGS "	addiu $29, $29, -16\n"
+#define RTM_START_LOAD "lw"
+#endif
 __asm__(RTM_START_HEAD
         ".globl __start\n"
         ".type __start,%function\n"
@@ -292,18 +312,20 @@ __asm__(RTM_START_HEAD
         ".set noreorder\n"
         "	bal 1f\n"
         "	nop\n"
-        "1:	lui $28, %hi(%neg(%gp_rel(1b)))\n"
-        "	daddiu $28, $28, %lo(%neg(%gp_rel(1b)))\n"
-        "	daddu $28, $28, $31\n"
+        RTM_START_GP
         "	move $4, $29\n"
         "	li $12, -16\n"
         "	and $29, $29, $12\n"
-        "	ld $25, %call16(rtm_start_c)($28)\n"
+        RTM_START_ARGS
+        "	" RTM_START_LOAD " $25, %call16(rtm_start_c)($28)\n"
         "	jalr $25\n"
         "	nop\n"
         "	break\n"
         ".set pop\n"
         RTM_START_TAIL);
+#undef RTM_START_GP
+#undef RTM_START_ARGS
+#undef RTM_START_LOAD
 #elif defined(__sh__)
 /* r4 is the first argument; the SH ABI wants sp 4-aligned, 8 for doubles.
  * r14 = 0 ends the frame chain. rtm_start_c's address comes from the

@@ -30,8 +30,10 @@
 #include "arch/powerpc.h"
 #elif defined(__s390x__)
 #include "arch/s390x.h"
-#elif defined(__mips__) && defined(_ABI64) && _MIPS_SIM == _ABI64 && defined(__MIPSEL__)
-#include "arch/mips64el.h"
+#elif defined(__mips__) && defined(_ABI64) && _MIPS_SIM == _ABI64
+#include "arch/mips64.h"
+#elif defined(__mips__) && defined(_ABIO32) && _MIPS_SIM == _ABIO32
+#include "arch/mips.h"
 #elif defined(__sh__) && defined(__SH4__) && defined(__LITTLE_ENDIAN__)
 #include "arch/sh4.h"
 #elif defined(__alpha__)
@@ -43,7 +45,7 @@
 #elif defined(__m68k__) && !defined(__mcoldfire__)
 #include "arch/m68k.h"
 #else
-#error "rtmem: unsupported architecture (see README: x86_64 i386 aarch64 aarch64_be arm riscv64 riscv32 powerpc ppc64 ppc64le s390x mips64el sh4 alpha hppa sparc64 m68k)"
+#error "rtmem: unsupported architecture (see README: x86_64 i386 aarch64 aarch64_be arm riscv64 riscv32 powerpc ppc64 ppc64le s390x mips mipsel mips64 mips64el sh4 alpha hppa sparc64 m68k)"
 #endif
 
 /* The kernel's failure band: -4095..-1. Compared unsigned, as musl does,

@@ -1,7 +1,7 @@
 /* rtm_icache_flush on Linux: what this architecture's arch/ header says
  * new code needs before it runs (nothing on x86 and s390x, cache
  * maintenance instructions on aarch64 and ppc64le, a system call on arm,
- * riscv64 and mips64). Out of line, so that a JIT links one small function
+ * riscv64 and mips). Out of line, so that a JIT links one small function
  * instead of inlining the loops at every call site.
  *
  * Under Valgrind the program runs from Valgrind's translations of its

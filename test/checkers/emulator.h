@@ -16,8 +16,10 @@
  *  - setrlimit(RLIMIT_AS) succeeds and limits nothing;
  *  - PR_SET_SECCOMP is refused (a filter would see qemu's own syscalls);
  *  - getrusage's page faults are the emulator's too.
- * With a 32-bit guest (i386, arm) it keeps the guest's address space inside
- * one PROT_NONE host mapping, and so also:
+ * With a 32-bit guest (i386, arm, mips, mipsel) it keeps the guest's
+ * address space inside one PROT_NONE host mapping, and so also (under
+ * qemu-mips and -mipsel an msync and an mprotect over a range with an
+ * unmapped page answer 0; qemu-mips64 answers ENOMEM, as Linux does):
  *  - mprotect and msync find no hole: a range that is not mapped succeeds
  *    (rtmem's hole check, rtm_os_mapped in sys/linux/vm_os.h, is an msync);
  *  - a PROT_NONE mapping that merges with that host mapping is missing

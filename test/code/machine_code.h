@@ -1,7 +1,8 @@
 /* Machine code to run through executable memory, for every architecture
  * rtmem builds for (Linux: x86_64 i386 aarch64 aarch64_be arm riscv64
- * riscv32 powerpc ppc64 ppc64le s390x mips64el R2 and R6 sh4 alpha
- * hppa sparc64 m68k; Windows: x86_64 and i686). Two functions:
+ * riscv32 powerpc ppc64 ppc64le s390x mips and mipsel (o32), mips64
+ * and mips64el (n64, R2 and R6) sh4 alpha hppa sparc64 m68k; Windows:
+ * x86_64 and i686). Two functions:
  *
  *   int32_t f(void)               returns a 32-bit constant
  *   int32_t f(int32_t, int32_t)   returns the sum of its arguments (wrapping)
@@ -56,13 +57,14 @@
  *   m68k           move.l #imm32, %d0 (20 3c, imm32 big-endian at 2); rts
  *   s390x          lgfi %r2, imm32 (c0 21, imm32 big-endian at 2; the
  *                  64-bit register gets the sign-extended value); br %r14
- *   mips64 (n64)   lui $v0, hi16; ori $v0, $v0, lo16 (the low halfwords of
- *                  the words at 0 and 4; lui sign-extends); jalr $zero,
+ *   mips (o32, n64) lui $v0, hi16; ori $v0, $v0, lo16 (the low halfwords
+ *                  of the words at 0 and 4; lui sign-extends); jalr $zero,
  *                  $ra; nop. R6 removed the jr encoding (jr is jalr $zero
  *                  there), and jalr $zero, $ra is the same word on R2 and
  *                  R6. jalr is not a compact branch, so it has a delay
  *                  slot on both (R6's forbidden slot belongs to compact
- *                  branches): the nop fills it.
+ *                  branches): the nop fills it. The same words serve
+ *                  o32 (32-bit registers) and n64.
  *   sh4            16-bit instructions: mov #b3, r0, then shll8 r0 and
  *                  or #b, r0 for each lower byte (or zero-extends its
  *                  immediate; the sign mov #imm8 extends is shifted out);
@@ -78,8 +80,8 @@
  * w0, w0, w1 (aarch64), add r0, r0, r1 (arm), addw a0, a0, a1 (riscv64,
  * sign-extends; add a0, a0, a1 on riscv32), add r3, r3, r4 (+ extsw r3,
  * r3 on ppc64 and ppc64le; 32-bit powerpc has no extsw, nor needs it),
- * ar %r2, %r3 + lgfr %r2, %r2 (s390x), addu $v0, $a0, $a1 (mips64,
- * sign-extends), mov r4, r0 + add r5, r0 in rts's delay slot (sh4), addl
+ * ar %r2, %r3 + lgfr %r2, %r2 (s390x), addu $v0, $a0, $a1 (mips;
+ * sign-extends on mips64), mov r4, r0 + add r5, r0 in rts's delay slot (sh4), addl
  * $16, $17, $0 (alpha, sign-extends), add %r26, %r25, %r28 (hppa), add
  * %o0, %o1, %o0 + sra (sparc64), move.l 4(%sp), %d0 + add.l 8(%sp), %d0
  * (m68k: arguments on the stack above the return address).
@@ -100,10 +102,11 @@ typedef int32_t (*mc_const_fn)(void);
 typedef int32_t (*mc_add_fn)(int32_t, int32_t);
 
 /* An instruction word in the order this machine fetches it: the data byte
- * order (aarch64, arm, riscv, ppc64le and mips64el are little-endian in
- * both, powerpc, ppc64 and sparc64 big-endian in both; s390x and m68k
- * write their halfwords directly), but on aarch64_be, whose instructions are little-endian
- * whatever the data's order. */
+ * order (aarch64, arm, riscv, ppc64le, mipsel and mips64el are
+ * little-endian in both, powerpc, ppc64, sparc64, mips and mips64
+ * big-endian in both; s390x and m68k write their halfwords directly), but
+ * on aarch64_be, whose instructions are little-endian whatever the data's
+ * order. */
 #if defined(__AARCH64EB__)
 #define MC_FETCH_ORDER(w) __builtin_bswap32(w)
 #else
@@ -369,9 +372,9 @@ static inline size_t mc_add(void *buf)
 	return sizeof code;
 }
 
-#elif defined(__mips__) && defined(__MIPSEL__) && defined(_ABI64) && _MIPS_SIM == _ABI64
+#elif defined(__mips__)
 
-#define MC_ARCH  "mips64el"
+#define MC_ARCH  "mips"
 #define MC_ALIGN 4
 
 static inline void mc_patch_const(void *buf, uint32_t v)

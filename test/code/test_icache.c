@@ -13,7 +13,7 @@
  * tests prove the machine code, the W^X sequence and the patch path on
  * every architecture, and the flush's calls are made as the kernel takes
  * them where the kernel answers (icache_kernel_answer); that the flush
- * does enough on arm, aarch64, riscv64, ppc64le and mips64 rests on the
+ * does enough on arm, aarch64, riscv64, ppc64le and mips rests on the
  * review of each arch/ header against its architecture's documentation,
  * and would show here only on that hardware. */
 #include <stdint.h>
@@ -50,7 +50,7 @@ _Static_assert(RTM_ARCH_NR_riscv_flush_icache == __NR_riscv_flush_icache,
 #elif defined(__mips__)
 #include <asm/unistd.h>
 #include <sys/cachectl.h>
-_Static_assert(RTM_ARCH_NR_cacheflush == __NR_cacheflush, "mips n64 cacheflush number");
+_Static_assert(RTM_ARCH_NR_cacheflush == __NR_cacheflush, "mips cacheflush number (o32, n64)");
 _Static_assert(RTM_ARCH_BCACHE == BCACHE, "mips BCACHE");
 #elif defined(__m68k__)
 #include <asm/cachectl.h>
@@ -200,7 +200,7 @@ END_TEST
 
 /* rtm_icache_flush has no errors to give, so the arch inline under it is
  * asked directly: where a system call does the work (arm, riscv64,
- * mips64), the kernel must take the call as rtmem makes it (arm's takes
+ * mips), the kernel must take the call as rtmem makes it (arm's takes
  * an end address, mips' a length: the other would be EINVAL or flush the
  * wrong range). Elsewhere the answer is 0 by construction. qemu-user
  * answers 0 to all three calls whatever the arguments: there this proves

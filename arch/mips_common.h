@@ -1,46 +1,34 @@
-/* mips64el Linux system calls, n64 ABI.
+/* What every mips Linux ABI shares (o32: arch/mips.h, n64: arch/mips64.h),
+ * in either byte order: the kernel entry's contract, the mmap flags that
+ * differ from asm-generic, and instruction-cache maintenance.
  *
- *   instruction  syscall
- *   number       v0 ($2), n64 numbers start at 5000
- *   arguments    a0-a5 ($4-$9)
+ *   instruction  syscall, with the number in v0 ($2)
  *   return       v0; a3 ($7) is the error flag: when it is set, v0 holds a
- *                POSITIVE errno, turned here into -errno
+ *                POSITIVE errno, turned here into -errno (rtm_mips_ret)
  *   clobbers     $1 $3 $10-$15 $24 $25 hi lo, memory (and $7, the flag);
- *                R6 (__mips_isa_rev >= 6: mips64r6, mipsisa64r6el) has no
- *                hi/lo registers and gcc refuses them as clobbers there
+ *                R6 (__mips_isa_rev >= 6) has no hi/lo registers and gcc
+ *                refuses them as clobbers there. o32 also loses $8 and $9,
+ *                which are argument registers only in n64
  *   quirks       old kernels restart an interrupted syscall by re-running
- *                the instruction before it, so that instruction loads v0.
- *                MAP_ANONYMOUS is 0x800 and MAP_NORESERVE 0x400 here.
+ *                the instruction before it, so that instruction loads v0
+ *                from a register the kernel keeps. Some kernel paths (an
+ *                out-of-range number's ENOSYS among them) set the flag AND
+ *                leave a negative errno in v0 (musl 5db475f0): only a
+ *                positive v0 is negated.
+ *                MAP_ANONYMOUS is 0x800, MAP_NORESERVE 0x400 and
+ *                MAP_POPULATE 0x10000 on every mips ABI (IRIX's numbering).
  *                Kernels commonly run with 16 or 64 KiB pages.
  */
-#ifndef RTM_ARCH_MIPS64EL_H
-#define RTM_ARCH_MIPS64EL_H
+#ifndef RTM_ARCH_MIPS_COMMON_H
+#define RTM_ARCH_MIPS_COMMON_H
 
-#define RTM_ARCH_NAME "mips64el"
-
-#define RTM_NR_read       5000
-#define RTM_NR_write      5001
-#define RTM_NR_close      5003
-#define RTM_NR_memfd_create 5314
-#define RTM_NR_ftruncate  5075
-#define RTM_NR_fcntl      5070
-#define RTM_NR_membarrier 5318
-#define RTM_NR_mmap       5009
-#define RTM_NR_mprotect   5010
-#define RTM_NR_munmap     5011
-#define RTM_NR_msync      5025
-#define RTM_NR_madvise    5027
-#define RTM_NR_getpid     5038
-#define RTM_NR_kill       5060
-#define RTM_NR_prctl      5153
-#define RTM_NR_exit_group 5205
-#define RTM_NR_openat     5247
+#include <stddef.h>
 
 #define RTM_MAP_NORESERVE 0x0400
 #define RTM_MAP_ANONYMOUS 0x0800
 #define RTM_MAP_POPULATE  0x10000
 
-/* As musl's arch/mips64/syscall_arch.h and nolibc's arch-mips.h do. */
+/* As musl's arch/mips*\/syscall_arch.h and nolibc's arch-mips.h do. */
 #if defined(__mips_isa_rev) && __mips_isa_rev >= 6
 #define RTM_MIPS_CLOBBERS "$1", "$3", "$10", "$11", "$12", "$13", "$14", "$15", \
                           "$24", "$25", "memory"
@@ -49,23 +37,23 @@
                           "$24", "$25", "hi", "lo", "memory"
 #endif
 
-static inline long rtm_syscall6(long nr, long a1, long a2, long a3, long a4, long a5, long a6)
+/* v0 and the four argument registers that every mips ABI passes in
+ * registers; a3 ($7) comes back as the error flag. */
+#define RTM_MIPS_REGS(a1, a2, a3, a4)                                          \
+	register long v0 __asm__("$2");                                       \
+	register long r4 __asm__("$4") = (a1);                                \
+	register long r5 __asm__("$5") = (a2);                                \
+	register long r6 __asm__("$6") = (a3);                                \
+	register long r7 __asm__("$7") = (a4)
+
+/* The kernel's (v0, a3) as rtmem's one value: -errno on failure. */
+static inline long rtm_mips_ret(long v0, long a3)
 {
-	register long v0 __asm__("$2");
-	register long r4 __asm__("$4") = a1;
-	register long r5 __asm__("$5") = a2;
-	register long r6 __asm__("$6") = a3;
-	register long r7 __asm__("$7") = a4;
-	register long r8 __asm__("$8") = a5;
-	register long r9 __asm__("$9") = a6;
-	__asm__ __volatile__("daddu $2, $0, %2\n\tsyscall"
-	                     : "=&r"(v0), "+r"(r7)
-	                     : "r"(nr), "r"(r4), "r"(r5), "r"(r6), "r"(r8), "r"(r9)
-	                     : RTM_MIPS_CLOBBERS);
-	return r7 ? -v0 : v0;
+	return a3 && v0 > 0 ? -v0 : v0;
 }
 
-#include "short_forms.h"
+/* Defined by the ABI's header, after this one. */
+static inline long rtm_syscall3(long nr, long a1, long a2, long a3);
 
 /* Instruction-cache maintenance (rtm_icache_flush, <rtmem/code.h>).
  *
@@ -73,8 +61,8 @@ static inline long rtm_syscall6(long nr, long a1, long a2, long a3, long a4, lon
  * later give user code synci (per SYNCI_Step bytes, read with rdhwr $1)
  * followed by sync and an instruction hazard barrier (jr.hb); release 1
  * has nothing a user program can issue. rtmem asks the kernel instead:
- * cacheflush(addr, nbytes, cache) (n64 5197; cache BCACHE 3, which the
- * kernel ignores: it always does both caches). Why not synci:
+ * cacheflush(addr, nbytes, cache) (o32 4147, n64 5197; cache BCACHE 3,
+ * which the kernel ignores: it always does both caches). Why not synci:
  *  - how far synci reaches is the core's business. Cavium Octeon (mips64
  *    R2, multi-core) invalidates the calling core's instruction cache
  *    only; its kernel sends every other core an IPI to do the same
@@ -83,8 +71,9 @@ static inline long rtm_syscall6(long nr, long a1, long a2, long a3, long a4, lon
  *    the data cache and needs nothing. The kernel knows which machine it
  *    runs on and does what that one needs (r4k_on_each_cpu sends IPIs
  *    where the hit operations are not global), a user program does not;
- *  - one path for R1, R2 and R6 (the hazard-barrier encodings differ:
- *    jr.hb is jalr.hb $zero on R6);
+ *  - one path for R1, R2 and R6, 32-bit and 64-bit (the hazard-barrier
+ *    encodings differ: jr.hb is jalr.hb $zero on R6; a MIPS32 R1 core
+ *    such as the 4Kc has no synci at all);
  *  - the return from the system call is an eret, which clears the
  *    instruction hazards of this core: no jr.hb needed after it.
  * The cost: a system call per flush, where synci would cost a loop.
@@ -116,10 +105,7 @@ static inline long rtm_syscall6(long nr, long a1, long a2, long a3, long a4, lon
  */
 #define RTM_ARCH_SHMLBA 0x40000
 #define RTM_ARCH_ICACHE_SYNC_CORE 0
-#define RTM_ARCH_NR_cacheflush    5197
 #define RTM_ARCH_BCACHE           3
-
-#include <stddef.h>
 
 static inline long rtm_arch_icache_flush(void *p, size_t n)
 {
