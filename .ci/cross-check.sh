@@ -26,10 +26,9 @@ cd "$(dirname "$0")/.."
 
 # Seconds per target on the 2-core CI machine, after the Check builds
 # (three targets' took 47 s together; more with other builds running):
-# powerpc 113-213, ppc64 102-155.
-# m68k: about 120 s here with Check built (its Check build: 90 s more, once).
-# sparc64: about 240 s here with Check built (its Check build: 90 s more, once).
-# mips 158, mipsel 225, mips64 165 here with Check built from source (the
+# powerpc 113-213, ppc64 102-155; m68k 120-190, sparc64 150-290 (several
+# runs on a loaded machine; Check built alone, each took 90 s more once);
+# mips 158, mipsel 225, mips64 165 with Check built from source (the
 # suites alone about two minutes each).
 all=(i386 aarch64 arm arm-thumb riscv64 powerpc ppc64 ppc64le s390x mips64el mips64r6el hppa
 	m68k sparc64 mips mipsel mips64)

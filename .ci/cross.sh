@@ -16,8 +16,9 @@ cd "$(dirname "$0")/.."
 # self-test, the demo and the arch checks; cross/*.ini's libc = false),
 # 10 to 20 s each here: riscv32 and aarch64_be (clang and lld), sh4, alpha.
 # Seconds per target on the 2-core CI machine (build + tests; debugoptimized,
-# minsize): powerpc 45, 24; ppc64 48, 26; m68k 20, 40; sparc64 25;
-# mips 35-51, mipsel 38-53, mips64 15-46 (either build type).
+# minsize): powerpc 45, 24; ppc64 48, 26; m68k 18-31, 13-40; sparc64 23-42,
+# 19-38 (several runs on a loaded machine); mips 35-51, mipsel 38-53,
+# mips64 15-46 (either build type).
 all=(i386 aarch64 arm arm-thumb riscv64 powerpc ppc64 ppc64le s390x mips64el mips64r6el hppa
 	m68k sparc64 mips mipsel mips64 riscv32 aarch64_be sh4 alpha)
 if [ "${1:-}" = --freestanding ]; then

@@ -147,9 +147,19 @@ static inline long rtm_syscall5(long nr, long a1, long a2, long a3, long a4, lon
  * cross a 4096-byte boundary, each within one page (no Linux page is
  * smaller) and so within one mapping. The return from the system call is
  * an rte, which discards what this core had prefetched.
- * The inline answers the kernel's 0 or -errno (EFAULT or EINVAL for a
- * range that is not mapped: not for code that was just written, and
- * rtm_icache_flush does not report them; the tests read the answer).
+ * On the 68040 and 68060 the kernel finds each page's physical address by
+ * a table walk (ptestr) and skips a page that has no entry at that address
+ * yet, rather than faulting it in (cache_flush_040 and _060 in
+ * arch/m68k/kernel/sys_m68k.c): a page written only through a DUAL
+ * region's writable view can be one, and its dirty lines would stay in
+ * the copy-back data cache. So each page of the range is read at that
+ * address first (4096-byte steps: no m68k page is smaller; the executable
+ * view is readable). A DUAL alias has no cache colour to keep: the 68040's
+ * and 68060's caches (4 ways of 1 and 2 KiB) are indexed within a page,
+ * and Linux keeps m68k's SHMLBA at the page size: no RTM_ARCH_SHMLBA.
+ * The inline answers the kernel's 0 or -errno (EINVAL for a range that is
+ * not mapped; a seccomp filter's refusal), which rtm_code_publish
+ * reports.
  *
  * Other threads: m68k Linux runs on one core, and a thread switch goes
  * through the kernel and its rte: nothing more to do. Linux has no
@@ -164,11 +174,14 @@ static inline long rtm_syscall5(long nr, long a1, long a2, long a3, long a4, lon
 
 static inline long rtm_arch_icache_flush(void *p, size_t n)
 {
+	const volatile char *q = (const volatile char *)((unsigned long)p & ~4095UL);
 	unsigned long a = (unsigned long)p, piece;
 	long r;
 
 	if (n == 0)
 		return 0;
+	for (; q < (const char *)p + n; q += 4096)
+		(void)*q;
 	r = rtm_syscall4(RTM_ARCH_NR_cacheflush, (long)a, RTM_ARCH_FLUSH_SCOPE_LINE,
 	                 RTM_ARCH_FLUSH_CACHE_BOTH, (long)n);
 	if (r != -22 /* EINVAL */)

@@ -13,6 +13,9 @@
  *                argument in the next two registers, unaligned):
  *                RTM_ARCH_FTRUNCATE_PAIR. Registers are long, as wide as
  *                the machine, so the stubs are the same for both.
+ *   atomics      the core's are word-sized only (size_t, pointers): the
+ *                A extension's lr.w/sc.w and amo*.w on riscv32, .d on
+ *                riscv64, inline; no libatomic call.
  */
 #ifndef RTM_ARCH_RISCV_H
 #define RTM_ARCH_RISCV_H

@@ -83,18 +83,21 @@ static inline long rtm_syscall6(long nr, long a1, long a2, long a3, long a4, lon
  * flush_icache_range does the same loop where the cache needs it).
  * The flush goes by the address the code runs at: it is the I-cache's
  * view that must learn of the stores. The writable alias of a DUAL region
- * must have the same cache colour as the executable view on UltraSPARC I
- * and II, whose data cache is indexed by more bits than a page has
- * (SHMLBA, 16 KiB): Linux refuses a MAP_FIXED shared mapping at another
- * colour there (EINVAL). RTM_ARCH_SHMLBA: sys/linux/code_os.c places
- * both views on that boundary.
+ * must have the same cache colour as the executable view: Linux refuses,
+ * on every sparc64, a MAP_FIXED shared mapping whose address and file
+ * offset differ modulo SHMLBA (16 KiB, fixed for UltraSPARC I and II,
+ * whose data cache is indexed by more bits than a page has) with EINVAL.
+ * RTM_ARCH_SHMLBA: sys/linux/code_os.c places both views on that boundary.
  * The inline answers 0: there is no kernel to answer, and FLUSH reports
  * nothing.
  *
  * Other threads: a FLUSH reaches every processor's instruction cache, but
  * a processor that has already fetched the old instructions may run them
  * until it next synchronizes its pipeline. Linux has no membarrier
- * SYNC_CORE on sparc (EINVAL): RTM_ARCH_ICACHE_SYNC_CORE 0, and keeping
+ * SYNC_CORE on sparc (EINVAL; the kernel's arch-support list marks it
+ * TODO), and nothing documents that the trap return ending a plain
+ * expedited membarrier's interrupt synchronizes a core here, as arm's and
+ * aarch64's exception returns do: RTM_ARCH_ICACHE_SYNC_CORE 0, and keeping
  * threads out of code while it is patched is the caller's part.
  */
 #define RTM_ARCH_SHMLBA 0x4000

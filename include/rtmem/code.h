@@ -44,10 +44,10 @@
  *         to the commit limit at create; its pages are touched only as
  *         code is written) mapped read-write, and read-execute with no
  *         write access, which the system then refuses to make writable
- *         (VirtualProtect to PAGE_READWRITE or PAGE_EXECUTE_READWRITE is
- *         ERROR_INVALID_PARAMETER). Where the system has placeholders
- *         (VirtualAlloc2 and MapViewOfFile3, Windows 10 1803) both views
- *         lie side by side in one reservation; elsewhere (older Windows,
+ *         (VirtualProtect to PAGE_READWRITE or PAGE_EXECUTE_READWRITE
+ *         fails; Wine 8 answers ERROR_INVALID_PARAMETER). Where the
+ *         system has placeholders (VirtualAlloc2 and MapViewOfFile3,
+ *         Windows 10 1803) both views lie side by side in one reservation; elsewhere (older Windows,
  *         Wine 8, which refuses MEM_RESERVE_PLACEHOLDER) the system places
  *         each (MapViewOfFileEx): the executable view is one range all the
  *         same, so code in it reaches other code in it with direct

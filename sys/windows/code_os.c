@@ -9,7 +9,7 @@
  * written. The writable view is mapped read-write, the executable one
  * read-execute with no write access: the system then refuses to make it
  * writable (VirtualProtect to PAGE_READWRITE or PAGE_EXECUTE_READWRITE
- * answers ERROR_INVALID_PARAMETER). The section's handle is closed once
+ * fails: Wine 8 answers ERROR_INVALID_PARAMETER; win_code checks it). The section's handle is closed once
  * both views are mapped, so that nothing else can map it. Windows has no
  * fork, and a process it creates inherits no mappings: MADV_DONTFORK has
  * nothing to guard against here. */
