@@ -76,30 +76,29 @@ static int rtm_os_code_unmap(void *p, size_t len)
 /* The memfd mapped writable, then (once sealed against new writable
  * mappings) executable beside it, in one reservation. The writable view
  * is not inherited by a forked child. */
-/* Where the data cache is indexed by more address bits than a page has
- * (the arch/ headers that define RTM_ARCH_SHMLBA), the kernel takes a
- * shared mapping only at an address whose offset from the boundary
- * matches the file offset's, so that two views of a page share their
- * cache lines: both views start on that boundary, the executable one
- * after the writable one's size rounded up to it. */
-#ifndef RTM_ARCH_SHMLBA
-#define RTM_ARCH_SHMLBA 0
-#endif
-
 int rtm_os_code_dual_map(const char *name, size_t n, uintptr_t *write, uintptr_t *exec)
 {
-	size_t colour = RTM_ARCH_SHMLBA, stride = n, len;
+	size_t colour = 0, stride = n, len;
 	rtm_mmap_result r, v;
 	int fd, err;
 
-	/* A page as large as the boundary meets it by itself. */
-	if (colour <= rtm_page_size())
-		colour = 0;
-
-	/* A power of two: masked, no division (sh4, alpha, hppa have none). */
-	if (colour && (n & (colour - 1)))
-		stride = n + (colour - (n & (colour - 1)));
-	if (stride < n || __builtin_add_overflow(stride, n, &len))
+#ifdef RTM_ARCH_SHMLBA
+	/* Where the data cache is indexed by more address bits than a page
+	 * has, the kernel takes a shared mapping only at an address whose
+	 * offset from this boundary matches the file offset's, so that two
+	 * views of a page share their cache lines: both views start on it,
+	 * the executable one after the writable one's size rounded up to it
+	 * (a power of two: masked, no division, which sh4 and hppa lack). A
+	 * page as large as the boundary meets it by itself. */
+	if (RTM_ARCH_SHMLBA > rtm_page_size()) {
+		colour = RTM_ARCH_SHMLBA;
+		if (n & (colour - 1))
+			stride = n + (colour - (n & (colour - 1)));
+		if (stride < n)
+			return RTM_ENOMEM;
+	}
+#endif
+	if (__builtin_add_overflow(stride, n, &len))
 		return RTM_ENOMEM;
 	err = rtm_os_code_memfd(name, n, &fd);
 	if (err)
