@@ -126,22 +126,16 @@ double reset_full_ns(unsigned mode, size_t reserve, int *kept)
 	return t1 - t0;
 }
 
+/* What small JITs do per function: a mapping of its own, flipped to
+ * executable, called, unmapped. */
 void op_mmap(uint32_t v)
 {
-	void *p = mmap(NULL, page, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-
-	if (p == MAP_FAILED)
-		die("op_mmap", "mmap", errno);
-	fn_write(p, v);
-	if (mprotect(p, page, PROT_READ | PROT_EXEC))
-		die("op_mmap", "mprotect", errno);
-	rtm_icache_flush(p, FN_SIZE);
-	fn_call(p, v);
-	if (munmap(p, page))
-		die("op_mmap", "munmap", errno);
+	mmap_fn_free(mmap_fn_new(v));
 }
 
-void op_publish(struct region *r, uint32_t v)
+/* A function returning v, allocated from r and written, published when
+ * publish is set. */
+static struct rtm_code_buf fn_new(struct region *r, uint32_t v, int publish)
 {
 	struct rtm_code_buf b;
 	int err = rtm_code_alloc(r->c, FN_SIZE, 0, &b);
@@ -149,23 +143,24 @@ void op_publish(struct region *r, uint32_t v)
 	if (err)
 		die(r->who, "rtm_code_alloc", err);
 	fn_write(b.write, v);
-	if ((err = rtm_code_publish(r->c, &b)))
+	if (publish && (err = rtm_code_publish(r->c, &b)))
 		die(r->who, "rtm_code_publish", err);
+	return b;
+}
+
+void op_publish(struct region *r, uint32_t v)
+{
+	struct rtm_code_buf b = fn_new(r, v, 1);
+
 	fn_call(b.exec, v);
 	r->used++;
 }
 
 void op_publish_far(struct region *r, uint32_t v)
 {
-	struct rtm_code_buf b;
 	struct far *f = &r->ring[r->used % r->ring_n];
-	int err = rtm_code_alloc(r->c, FN_SIZE, 0, &b);
+	struct rtm_code_buf b = fn_new(r, v, 1);
 
-	if (err)
-		die(r->who, "rtm_code_alloc", err);
-	fn_write(b.write, v);
-	if ((err = rtm_code_publish(r->c, &b)))
-		die(r->who, "rtm_code_publish", err);
 	/* The first page's worth after a reset has none a page back. */
 	if (f->exec)
 		fn_call(f->exec, f->v);
@@ -179,12 +174,8 @@ void op_publish_far(struct region *r, uint32_t v)
 #if OPS_UNPUBLISHED
 void op_unpublished(struct region *r, uint32_t v)
 {
-	struct rtm_code_buf b;
-	int err = rtm_code_alloc(r->c, FN_SIZE, 0, &b);
+	struct rtm_code_buf b = fn_new(r, v, 0);
 
-	if (err)
-		die(r->who, "rtm_code_alloc", err);
-	fn_write(b.write, v);
 	fn_call(b.exec, v);
 	r->used++;
 }
