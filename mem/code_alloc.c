@@ -56,14 +56,21 @@ static size_t rtm_code_offset(const rtm_code *c, const struct rtm_code_buf *b)
 	return (uintptr_t)b->write == c->write + off ? off : (size_t)-1;
 }
 
-/* The caches hold what [p, p + n) holds now; once the range is also
- * executable, rtm_os_code_sync() makes every thread refetch. FLIP flushes
- * while its pages are still writable, before the mprotect, so that a
- * refused flush leaves the region as it was (wasmtime orders it so too,
- * for cores with errata about maintenance on read-only pages). */
-static int rtm_code_flush(uintptr_t p, size_t n)
+/* Makes [lo, lo + n) of the region what every thread runs: the caches
+ * maintained for it, FLIP's pages made executable, every thread made to
+ * refetch. FLIP flushes while its pages are still writable, before the
+ * protection changes, so that a refused flush leaves the region as it was
+ * (wasmtime orders it so too, for cores with errata about maintenance on
+ * read-only pages). 0, or the first error with nothing changed. */
+static int rtm_code_make_runnable(rtm_code *c, size_t lo, size_t n)
 {
-	return rtm_icache_flush_checked((void *)p, n);
+	int err = rtm_icache_flush_checked((void *)(c->exec + lo), n);
+
+	if (!err && c->mode == RTM_CODE_FLIP)
+		err = rtm_os_code_protect((void *)(c->exec + lo), n, RTM_OS_CODE_RX);
+	if (!err)
+		rtm_os_code_sync();
+	return err;
 }
 
 int rtm_code_publish(rtm_code *c, const struct rtm_code_buf *b)
@@ -75,27 +82,17 @@ int rtm_code_publish(rtm_code *c, const struct rtm_code_buf *b)
 		return RTM_EINVAL;
 	end = off + b->size;
 	if (c->mode == RTM_CODE_DUAL) {
-		err = rtm_code_flush(c->exec + off, b->size);
-		if (err)
-			return err;
-		rtm_os_code_sync();
-		if (end > c->published)
+		err = rtm_code_make_runnable(c, off, b->size);
+		if (!err && end > c->published)
 			c->published = end;
-		return 0;
+		return err;
 	}
 	if (c->patch_hi && off >= c->patch_lo && end <= c->patch_hi) {
 		/* The end of a patch: its pages executable again. */
-		size_t n = c->patch_hi - c->patch_lo;
-
-		err = rtm_code_flush(c->exec + c->patch_lo, n);
+		err = rtm_code_make_runnable(c, c->patch_lo, c->patch_hi - c->patch_lo);
 		if (!err)
-			err = rtm_os_code_protect((void *)(c->exec + c->patch_lo), n,
-			                          RTM_OS_CODE_RX);
-		if (err)
-			return err;
-		rtm_os_code_sync();
-		c->patch_lo = c->patch_hi = 0;
-		return 0;
+			c->patch_lo = c->patch_hi = 0;
+		return err;
 	}
 	if (off < c->published)
 		return RTM_EINVAL; /* published already, and not being patched */
@@ -104,16 +101,11 @@ int rtm_code_publish(rtm_code *c, const struct rtm_code_buf *b)
 		 * page; the next allocation starts on the page after. */
 		size_t from = c->published, to = rtm_code_page_up(c->used, ps);
 
-		err = rtm_code_flush(c->exec + from, to - from);
+		err = rtm_code_make_runnable(c, from, to - from);
 		if (!err)
-			err = rtm_os_code_protect((void *)(c->exec + from), to - from,
-			                          RTM_OS_CODE_RX);
-		if (err)
-			return err;
-		rtm_os_code_sync();
-		c->published = c->used = to;
+			c->published = c->used = to;
 	}
-	return 0;
+	return err;
 }
 
 int rtm_code_patch_begin(rtm_code *c, const struct rtm_code_buf *b)
